@@ -1,0 +1,27 @@
+package io.carpd.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code carpd} command. Subcommands are added as they are built. */
+@Command(name = "carpd", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "CARP high-availability daemon for Linux firewalls.")
+public final class Main implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"carpd " + (v == null ? "dev" : v)};
+        }
+    }
+}
