@@ -1,0 +1,168 @@
+package io.carpd.core.runtime;
+
+import io.carpd.core.election.CarpState;
+import io.carpd.core.election.NodeAction;
+import io.carpd.core.election.VhAction;
+import io.carpd.core.election.VhKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Performs the election's actions, strictly in the order returned (the core already orders a
+ * takeover as VIPs, advert, announcements). Owns the per-VHID timer and announcement schedules.
+ * Runs only on the event loop; a failing action is logged and counted and does not stop the rest.
+ */
+final class ActionExecutor {
+
+    private static final Logger log = LoggerFactory.getLogger(ActionExecutor.class);
+
+    private final Map<VhKey, List<OwnedVip>> vips;
+    private final AddressOps addresses;
+    private final FrameOps frames;
+    private final AnnouncePolicy announce;
+    private final LoopScheduler scheduler;
+    private final OwnedVips owned;
+    private final EventHistory history;
+    private final RuntimeCounters counters;
+    private final Clock wallClock;
+    private final Consumer<VhKey> onTimer;
+
+    private final Map<VhKey, Cancellable> timers = new HashMap<>();
+    private final Map<VhKey, List<Cancellable>> announcements = new HashMap<>();
+
+    ActionExecutor(Map<VhKey, List<OwnedVip>> vips, AddressOps addresses, FrameOps frames, AnnouncePolicy announce,
+                   LoopScheduler scheduler, OwnedVips owned, EventHistory history, RuntimeCounters counters,
+                   Clock wallClock, Consumer<VhKey> onTimer) {
+        this.vips = new HashMap<>(vips);
+        this.addresses = addresses;
+        this.frames = frames;
+        this.announce = announce;
+        this.scheduler = scheduler;
+        this.owned = owned;
+        this.history = history;
+        this.counters = counters;
+        this.wallClock = wallClock;
+        this.onTimer = onTimer;
+    }
+
+    void execute(List<NodeAction> actions) {
+        for (NodeAction action : actions) {
+            try {
+                switch (action) {
+                    case NodeAction.Host(VhKey key, VhAction a) -> execute(key, a);
+                    case NodeAction.DemotionChanged d -> demotionChanged(d);
+                }
+            } catch (RuntimeException e) {
+                log.error("failed to perform {}: {}", action, e.toString(), e);
+            }
+        }
+    }
+
+    private void execute(VhKey key, VhAction action) {
+        switch (action) {
+            case VhAction.SendAdvert(var advert) -> frames.sendAdvert(key, advert);
+            case VhAction.TakeAddresses() -> takeAddresses(key);
+            case VhAction.ReleaseAddresses() -> releaseAddresses(key);
+            case VhAction.Announce() -> startAnnouncing(key);
+            case VhAction.Transition(var from, var to, var reason) -> transition(key, from, to, reason);
+            case VhAction.ArmTimer(long at) -> armTimer(key, at);
+            case VhAction.CancelTimer() -> cancelTimer(key);
+        }
+    }
+
+    private void takeAddresses(VhKey key) {
+        List<OwnedVip> list = vipsOf(key);
+        owned.claim(list);
+        for (OwnedVip vip : list) {
+            try {
+                if (!addresses.add(vip)) log.debug("{}: {} was already present", key, vip.cidr());
+            } catch (IOException | RuntimeException e) {
+                counters.increment(vip.iface(), RuntimeCounters.Traffic.ADDRESS_ERRORS);
+                log.error("{}: cannot add {} to {}: {}", key, vip.cidr(), vip.iface(), e.getMessage());
+            }
+        }
+    }
+
+    private void releaseAddresses(VhKey key) {
+        stopAnnouncing(key);
+        List<OwnedVip> removed = new ArrayList<>();
+        for (OwnedVip vip : vipsOf(key)) {
+            try {
+                addresses.delete(vip);
+                removed.add(vip);
+            } catch (IOException | RuntimeException e) {
+                counters.increment(vip.iface(), RuntimeCounters.Traffic.ADDRESS_ERRORS);
+                log.error("{}: cannot remove {} from {}: {}", key, vip.cidr(), vip.iface(), e.getMessage());
+            }
+        }
+        owned.disown(removed);
+    }
+
+    private void startAnnouncing(VhKey key) {
+        stopAnnouncing(key);
+        List<Cancellable> scheduled = new ArrayList<>();
+        frames.announce(key);
+        long now = scheduler.nanoTime();
+        long interval = announce.interval().toNanos();
+        for (int round = 1; round < announce.count(); round++) {
+            scheduled.add(scheduler.at(now + round * interval, () -> frames.announce(key)));
+        }
+        if (announce.refresh().isPositive()) {
+            scheduled.add(scheduler.every(announce.refresh().toNanos(), () -> frames.announce(key)));
+        }
+        announcements.put(key, scheduled);
+    }
+
+    private void stopAnnouncing(VhKey key) {
+        List<Cancellable> pending = announcements.remove(key);
+        if (pending != null) pending.forEach(Cancellable::cancel);
+    }
+
+    private void transition(VhKey key, CarpState from, CarpState to, String reason) {
+        if (to != CarpState.MASTER) stopAnnouncing(key);
+        var event = new HistoryEvent.Transition(wallClock.instant(), key, from, to, reason);
+        log.info(event.message());
+        history.record(event);
+    }
+
+    private void demotionChanged(NodeAction.DemotionChanged d) {
+        var event = new HistoryEvent.Demotion(wallClock.instant(), d.group(), d.total(), d.reason());
+        log.info(event.message());
+        history.record(event);
+    }
+
+    private void armTimer(VhKey key, long atNanos) {
+        cancelTimer(key);
+        timers.put(key, scheduler.at(atNanos, () -> {
+            timers.remove(key);
+            onTimer.accept(key);
+        }));
+    }
+
+    private void cancelTimer(VhKey key) {
+        Cancellable previous = timers.remove(key);
+        if (previous != null) previous.cancel();
+    }
+
+    /** Withdraws every timer and announcement schedule (after the final Stop actions). */
+    void cancelAll() {
+        timers.values().forEach(Cancellable::cancel);
+        timers.clear();
+        announcements.values().forEach(l -> l.forEach(Cancellable::cancel));
+        announcements.clear();
+    }
+
+    private List<OwnedVip> vipsOf(VhKey key) {
+        List<OwnedVip> list = vips.get(key);
+        if (list == null) throw new IllegalStateException("no addresses configured for " + key);
+        return list;
+    }
+}
