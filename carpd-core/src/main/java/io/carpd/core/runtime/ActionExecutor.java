@@ -8,7 +8,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,7 +31,6 @@ final class ActionExecutor {
     private final OwnedVips owned;
     private final EventHistory history;
     private final RuntimeCounters counters;
-    private final Clock wallClock;
     private final Consumer<VhKey> onTimer;
 
     private final Map<VhKey, Cancellable> timers = new HashMap<>();
@@ -40,7 +38,7 @@ final class ActionExecutor {
 
     ActionExecutor(Map<VhKey, List<OwnedVip>> vips, AddressOps addresses, FrameOps frames, AnnouncePolicy announce,
                    LoopScheduler scheduler, OwnedVips owned, EventHistory history, RuntimeCounters counters,
-                   Clock wallClock, Consumer<VhKey> onTimer) {
+                   Consumer<VhKey> onTimer) {
         this.vips = new HashMap<>(vips);
         this.addresses = addresses;
         this.frames = frames;
@@ -49,7 +47,6 @@ final class ActionExecutor {
         this.owned = owned;
         this.history = history;
         this.counters = counters;
-        this.wallClock = wallClock;
         this.onTimer = onTimer;
     }
 
@@ -85,7 +82,7 @@ final class ActionExecutor {
             try {
                 if (!addresses.add(vip)) log.debug("{}: {} was already present", key, vip.cidr());
             } catch (IOException | RuntimeException e) {
-                counters.increment(vip.iface(), RuntimeCounters.Traffic.ADDRESS_ERRORS);
+                counters.drop(vip.iface(), "address_error");
                 log.error("{}: cannot add {} to {}: {}", key, vip.cidr(), vip.iface(), e.getMessage());
             }
         }
@@ -99,7 +96,7 @@ final class ActionExecutor {
                 addresses.delete(vip);
                 removed.add(vip);
             } catch (IOException | RuntimeException e) {
-                counters.increment(vip.iface(), RuntimeCounters.Traffic.ADDRESS_ERRORS);
+                counters.drop(vip.iface(), "address_error");
                 log.error("{}: cannot remove {} from {}: {}", key, vip.cidr(), vip.iface(), e.getMessage());
             }
         }
@@ -128,15 +125,17 @@ final class ActionExecutor {
 
     private void transition(VhKey key, CarpState from, CarpState to, String reason) {
         if (to != CarpState.MASTER) stopAnnouncing(key);
-        var event = new HistoryEvent.Transition(wallClock.instant(), key, from, to, reason);
-        log.info(event.message());
-        history.record(event);
+        String line = key + ": " + from + " -> " + to + (reason == null || reason.isEmpty() ? "" : " (" + reason + ")");
+        log.info(line);
+        counters.transition(key, to, TransitionCause.category(reason));
+        history.record("transition", key.iface(), key.vhid(), line);
     }
 
     private void demotionChanged(NodeAction.DemotionChanged d) {
-        var event = new HistoryEvent.Demotion(wallClock.instant(), d.group(), d.total(), d.reason());
-        log.info(event.message());
-        history.record(event);
+        String line = "demotion of group " + d.group() + " is now " + d.total()
+                + (d.reason() == null || d.reason().isEmpty() ? "" : " (" + d.reason() + ")");
+        log.info(line);
+        history.record("demotion", null, 0, line);
     }
 
     private void armTimer(VhKey key, long atNanos) {

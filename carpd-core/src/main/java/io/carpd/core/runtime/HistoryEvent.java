@@ -1,31 +1,15 @@
 package io.carpd.core.runtime;
 
-import io.carpd.core.election.CarpState;
-import io.carpd.core.election.VhKey;
-
 import java.time.Instant;
 
-/** Something an operator wants in {@code carpd events}: state transitions and demotion changes. */
-public sealed interface HistoryEvent {
-
-    /** Wall-clock time of the event (for humans; the protocol only uses monotonic time). */
-    Instant time();
-
-    /** The one-line description also written to the log. */
-    String message();
-
-    record Transition(Instant time, VhKey key, CarpState from, CarpState to, String reason) implements HistoryEvent {
-        @Override
-        public String message() {
-            return key + ": " + from + " -> " + to + (reason == null || reason.isEmpty() ? "" : " (" + reason + ")");
-        }
-    }
-
-    record Demotion(Instant time, String group, int total, String reason) implements HistoryEvent {
-        @Override
-        public String message() {
-            return "demotion of group " + group + " is now " + total
-                    + (reason == null || reason.isEmpty() ? "" : " (" + reason + ")");
-        }
-    }
-}
+/**
+ * One entry of the event journal ({@code carpd events}); same shape as the control API's record.
+ *
+ * @param seq     increasing sequence number, assigned by {@link EventHistory}
+ * @param at      wall-clock time (for humans; the protocol itself only uses monotonic time)
+ * @param kind    snake_case category: "transition", "demotion", "maintenance", "disable", "enable", "start", "stop"
+ * @param iface   interface concerned, or null for node-wide events
+ * @param vhid    VHID concerned, or 0
+ * @param message the line also written to the log
+ */
+public record HistoryEvent(long seq, Instant at, String kind, String iface, int vhid, String message) {}

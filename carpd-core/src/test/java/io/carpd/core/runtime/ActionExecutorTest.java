@@ -32,7 +32,8 @@ class ActionExecutorTest {
     private final List<String> ops = new ArrayList<>();
     private final List<VhKey> expired = new ArrayList<>();
     private final ManualScheduler scheduler = new ManualScheduler();
-    private final EventHistory history = new EventHistory(16);
+    private final EventHistory history = new EventHistory(16,
+            Clock.fixed(Instant.parse("2026-11-25T21:00:00Z"), ZoneOffset.UTC));
     private final RuntimeCounters counters = new RuntimeCounters();
     private final OwnedVip vip4 = new OwnedVip("lan", InetAddress.ofLiteral("192.0.2.254"), 24);
     private final OwnedVip vip6 = new OwnedVip("lan", InetAddress.ofLiteral("2001:db8::254"), 64);
@@ -66,9 +67,8 @@ class ActionExecutorTest {
                 ops.add("announce " + key.vhid() + " at " + (scheduler.nanoTime() / MS) + " ms");
             }
         };
-        Clock clock = Clock.fixed(Instant.parse("2026-11-25T21:00:00Z"), ZoneOffset.UTC);
         return new ActionExecutor(Map.of(LAN2, List.of(vip4, vip6)), addresses, frames, policy, scheduler,
-                new OwnedVips(file), history, counters, clock, expired::add);
+                new OwnedVips(file), history, counters, expired::add);
     }
 
     private static NodeAction host(VhAction a) {
@@ -112,7 +112,7 @@ class ActionExecutorTest {
         ex.execute(List.of(host(new VhAction.TakeAddresses()),
                 host(new VhAction.SendAdvert(new Advertisement(2, 1, 0, 0, 7L)))));
 
-        assertThat(counters.count("lan", RuntimeCounters.Traffic.ADDRESS_ERRORS)).isEqualTo(2);
+        assertThat(counters.drops("lan", "address_error")).isEqualTo(2);
         assertThat(ops).last().isEqualTo("advert 2 skew 0");
     }
 
@@ -163,8 +163,12 @@ class ActionExecutorTest {
                 host(new VhAction.Transition(CarpState.BACKUP, CarpState.MASTER, "no advertisement for 3.39 s")),
                 new NodeAction.DemotionChanged("carp", 240, "maintenance")));
 
-        assertThat(history.latest(10)).extracting(HistoryEvent::message).containsExactly(
-                "vhid 2 on lan: BACKUP -> MASTER (no advertisement for 3.39 s)",
-                "demotion of group carp is now 240 (maintenance)");
+        assertThat(history.latest(10)).containsExactly(
+                new HistoryEvent(1, Instant.parse("2026-11-25T21:00:00Z"), "transition", "lan", 2,
+                        "vhid 2 on lan: BACKUP -> MASTER (no advertisement for 3.39 s)"),
+                new HistoryEvent(2, Instant.parse("2026-11-25T21:00:00Z"), "demotion", null, 0,
+                        "demotion of group carp is now 240 (maintenance)"));
+        assertThat(counters.transitions()).containsExactly(
+                new RuntimeCounters.TransitionCount("lan", 2, CarpState.MASTER, "master_down", 1));
     }
 }
