@@ -7,7 +7,6 @@ import io.carpd.core.election.VhKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -78,10 +77,16 @@ final class ActionExecutor {
     private void takeAddresses(VhKey key) {
         List<OwnedVip> list = vipsOf(key);
         owned.claim(list);
+        try {
+            addresses.activate(key);
+        } catch (RuntimeException e) {
+            counters.drop(key.iface(), "address_error");
+            log.error("{}: cannot prepare the VIP interface: {}", key, e.getMessage());
+        }
         for (OwnedVip vip : list) {
             try {
                 if (!addresses.add(vip)) log.debug("{}: {} was already present", key, vip.cidr());
-            } catch (IOException | RuntimeException e) {
+            } catch (RuntimeException e) {
                 counters.drop(vip.iface(), "address_error");
                 log.error("{}: cannot add {} to {}: {}", key, vip.cidr(), vip.iface(), e.getMessage());
             }
@@ -95,12 +100,18 @@ final class ActionExecutor {
             try {
                 addresses.delete(vip);
                 removed.add(vip);
-            } catch (IOException | RuntimeException e) {
+            } catch (RuntimeException e) {
                 counters.drop(vip.iface(), "address_error");
                 log.error("{}: cannot remove {} from {}: {}", key, vip.cidr(), vip.iface(), e.getMessage());
             }
         }
         owned.disown(removed);
+        try {
+            addresses.deactivate(key);
+        } catch (RuntimeException e) {
+            counters.drop(key.iface(), "address_error");
+            log.error("{}: cannot retire the VIP interface: {}", key, e.getMessage());
+        }
     }
 
     private void startAnnouncing(VhKey key) {

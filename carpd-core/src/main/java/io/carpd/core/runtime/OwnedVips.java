@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The VIPs this node currently holds, mirrored to the owned-VIP file. Claims are written before the
@@ -52,19 +53,20 @@ final class OwnedVips {
      * then rewrites the record with only those that could not be removed. Runs before anything else
      * at start, so a restarted BACKUP never holds a VIP the peer now owns.
      *
+     * @param delete removes one address, answering whether it was there
      * @return how many addresses were actually removed
      */
-    static int removeStale(OwnedVipsFile file, AddressOps addresses) throws IOException {
+    static int removeStale(OwnedVipsFile file, Predicate<OwnedVip> delete) throws IOException {
         List<OwnedVip> stale = file.read();
         int removed = 0;
         List<OwnedVip> failed = new ArrayList<>();
         for (OwnedVip vip : stale) {
             try {
-                if (addresses.delete(vip)) {
+                if (delete.test(vip)) {
                     removed++;
                     log.warn("removed stale VIP {} left by a previous run", vip);
                 }
-            } catch (IOException | RuntimeException e) {
+            } catch (RuntimeException e) {
                 log.error("cannot remove stale VIP {}: {}", vip, e.toString());
                 failed.add(vip);
             }

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -44,9 +45,23 @@ class ActionExecutorTest {
         file = new OwnedVipsFile(runtimeDir);
         AddressOps addresses = new AddressOps() {
             @Override
-            public boolean add(OwnedVip vip) throws IOException {
-                ops.add("add " + vip.cidr() + (file.read().contains(vip) ? " (recorded)" : " (NOT recorded)"));
-                if (failAdds) throw new IOException("Operation not permitted");
+            public void activate(VhKey key) {
+                ops.add("activate " + key.vhid());
+            }
+
+            @Override
+            public void deactivate(VhKey key) {
+                ops.add("deactivate " + key.vhid());
+            }
+
+            @Override
+            public boolean add(OwnedVip vip) {
+                try {
+                    ops.add("add " + vip.cidr() + (file.read().contains(vip) ? " (recorded)" : " (NOT recorded)"));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                if (failAdds) throw new IllegalStateException("Operation not permitted");
                 return true;
             }
 
@@ -87,6 +102,7 @@ class ActionExecutorTest {
                 host(new VhAction.Announce())));
 
         assertThat(ops).containsExactly(
+                "activate 2",
                 "add 192.0.2.254/24 (recorded)",
                 "add 2001:db8:0:0:0:0:0:254/64 (recorded)",
                 "advert 2 skew 0",
@@ -100,7 +116,7 @@ class ActionExecutorTest {
         ex.execute(List.of(host(new VhAction.TakeAddresses())));
         ex.execute(List.of(host(new VhAction.ReleaseAddresses())));
 
-        assertThat(ops).endsWith("delete 192.0.2.254/24", "delete 2001:db8:0:0:0:0:0:254/64");
+        assertThat(ops).endsWith("delete 192.0.2.254/24", "delete 2001:db8:0:0:0:0:0:254/64", "deactivate 2");
         assertThat(file.read()).isEmpty();
         assertThat(file.path()).doesNotExist();
     }

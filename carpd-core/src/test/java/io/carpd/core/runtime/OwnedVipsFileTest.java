@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,21 +55,13 @@ class OwnedVipsFileTest {
         OwnedVipsFile file = new OwnedVipsFile(dir);
         file.write(List.of(lan, wan6));
         List<OwnedVip> deleted = new ArrayList<>();
-        AddressOps ops = new AddressOps() {
-            @Override
-            public boolean add(OwnedVip vip) {
-                throw new AssertionError("cleanup must not add");
-            }
-
-            @Override
-            public boolean delete(OwnedVip vip) throws IOException {
-                if (vip.equals(wan6)) throw new IOException("Operation not permitted");
-                deleted.add(vip);
-                return true;
-            }
+        Predicate<OwnedVip> delete = vip -> {
+            if (vip.equals(wan6)) throw new IllegalStateException("Operation not permitted");
+            deleted.add(vip);
+            return true;
         };
 
-        int removed = OwnedVips.removeStale(file, ops);
+        int removed = OwnedVips.removeStale(file, delete);
 
         assertThat(removed).isEqualTo(1);
         assertThat(deleted).containsExactly(lan);
@@ -77,17 +70,9 @@ class OwnedVipsFileTest {
 
     @Test
     void staleCleanupWithoutARecordDoesNothing() throws IOException {
-        AddressOps ops = new AddressOps() {
-            @Override
-            public boolean add(OwnedVip vip) {
-                throw new AssertionError();
-            }
-
-            @Override
-            public boolean delete(OwnedVip vip) {
-                throw new AssertionError("nothing recorded, nothing to delete");
-            }
+        Predicate<OwnedVip> delete = vip -> {
+            throw new AssertionError("nothing recorded, nothing to delete");
         };
-        assertThat(OwnedVips.removeStale(new OwnedVipsFile(dir), ops)).isZero();
+        assertThat(OwnedVips.removeStale(new OwnedVipsFile(dir), delete)).isZero();
     }
 }
