@@ -7,6 +7,7 @@ import io.carpd.core.election.VhKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,7 +33,11 @@ final class ActionExecutor {
     private final RuntimeCounters counters;
     private final Consumer<VhKey> onTimer;
 
+    /** The most recent transition of a VHID, with the wall-clock time it was performed. */
+    record LastTransition(CarpState from, CarpState to, String reason, Instant at) {}
+
     private final Map<VhKey, Cancellable> timers = new HashMap<>();
+    private final Map<VhKey, LastTransition> lastTransitions = new HashMap<>();
     private final Map<VhKey, List<Cancellable>> announcements = new HashMap<>();
 
     ActionExecutor(Map<VhKey, List<OwnedVip>> vips, AddressOps addresses, FrameOps frames, AnnouncePolicy announce,
@@ -117,7 +122,7 @@ final class ActionExecutor {
     private void startAnnouncing(VhKey key) {
         stopAnnouncing(key);
         List<Cancellable> scheduled = new ArrayList<>();
-        frames.announce(key);
+        if (announce.count() > 0) frames.announce(key);
         long now = scheduler.nanoTime();
         long interval = announce.interval().toNanos();
         for (int round = 1; round < announce.count(); round++) {
@@ -139,7 +144,8 @@ final class ActionExecutor {
         String line = key + ": " + from + " -> " + to + (reason == null || reason.isEmpty() ? "" : " (" + reason + ")");
         log.info(line);
         counters.transition(key, to, TransitionCause.category(reason));
-        history.record("transition", key.iface(), key.vhid(), line);
+        HistoryEvent event = history.record("transition", key.iface(), key.vhid(), line);
+        lastTransitions.put(key, new LastTransition(from, to, reason, event.at()));
     }
 
     private void demotionChanged(NodeAction.DemotionChanged d) {
@@ -168,6 +174,31 @@ final class ActionExecutor {
         timers.clear();
         announcements.values().forEach(l -> l.forEach(Cancellable::cancel));
         announcements.clear();
+    }
+
+    /** The VHID's most recent transition, or null before its first. */
+    LastTransition lastTransition(VhKey key) {
+        return lastTransitions.get(key);
+    }
+
+    /** Removes every VIP still recorded as held, whichever VHID took it (last step of a stop). */
+    void releaseAll() {
+        List<OwnedVip> removed = new ArrayList<>();
+        for (OwnedVip vip : owned.held()) {
+            try {
+                addresses.delete(vip);
+                removed.add(vip);
+            } catch (RuntimeException e) {
+                counters.drop(vip.iface(), "address_error");
+                log.error("cannot remove {} from {}: {}", vip.cidr(), vip.iface(), e.getMessage());
+            }
+        }
+        owned.disown(removed);
+    }
+
+    /** VIPs recorded as held right now. */
+    List<OwnedVip> ownedVips() {
+        return owned.held();
     }
 
     private List<OwnedVip> vipsOf(VhKey key) {
