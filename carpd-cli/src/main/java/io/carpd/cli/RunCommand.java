@@ -30,7 +30,7 @@ import java.util.concurrent.Callable;
 /** {@code carpd run}: the daemon in the foreground until SIGTERM / SIGINT. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run the daemon in the foreground (systemd: Type=simple). SIGTERM or SIGINT stops it "
-                + "gracefully: bow-out advertisements, VIPs removed.",
+                + "gracefully (bow-out advertisements, VIPs removed); SIGHUP reloads the configuration.",
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:stopped gracefully", "1:bad configuration or the daemon could not start", "2:usage error"})
 public final class RunCommand implements Callable<Integer> {
@@ -75,7 +75,7 @@ public final class RunCommand implements Callable<Integer> {
 
         Daemon daemon;
         try {
-            daemon = Daemon.start(cfg);
+            daemon = Daemon.start(cfg, config);
         } catch (Daemon.StartException e) {
             err.println("carpd run: " + e.getMessage());
             err.flush();
@@ -98,6 +98,11 @@ public final class RunCommand implements Callable<Integer> {
         Runnable stop = () -> Thread.ofPlatform().name("carpd-stop").start(daemon::stop);
         Signal.handle(new Signal("TERM"), s -> stop.run());
         Signal.handle(new Signal("INT"), s -> stop.run());
+        Signal.handle(new Signal("HUP"), s -> Thread.ofPlatform().name("carpd-reload").start(() -> {
+            var result = daemon.reload();
+            result.errors().forEach(e -> log.error("reload refused: {}", e));
+            result.warnings().forEach(w -> log.warn("reload: {}", w));
+        }));
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("carpd-shutdown").unstarted(daemon::stop));
 
         daemon.awaitTermination();

@@ -1,5 +1,6 @@
 package io.carpd.core.runtime;
 
+import io.carpd.core.config.AnnounceConfig;
 import io.carpd.core.election.CarpState;
 import io.carpd.core.election.NodeAction;
 import io.carpd.core.election.VhAction;
@@ -23,10 +24,10 @@ final class ActionExecutor {
 
     private static final Logger log = LoggerFactory.getLogger(ActionExecutor.class);
 
-    private final Map<VhKey, List<OwnedVip>> vips;
+    private final Map<VhKey, List<OwnedVip>> vips = new HashMap<>();
     private final AddressOps addresses;
     private final FrameOps frames;
-    private final AnnouncePolicy announce;
+    private AnnounceConfig announce;
     private final LoopScheduler scheduler;
     private final OwnedVips owned;
     private final EventHistory history;
@@ -40,10 +41,8 @@ final class ActionExecutor {
     private final Map<VhKey, LastTransition> lastTransitions = new HashMap<>();
     private final Map<VhKey, List<Cancellable>> announcements = new HashMap<>();
 
-    ActionExecutor(Map<VhKey, List<OwnedVip>> vips, AddressOps addresses, FrameOps frames, AnnouncePolicy announce,
-                   LoopScheduler scheduler, OwnedVips owned, EventHistory history, RuntimeCounters counters,
-                   Consumer<VhKey> onTimer) {
-        this.vips = new HashMap<>(vips);
+    ActionExecutor(AddressOps addresses, FrameOps frames, AnnounceConfig announce, LoopScheduler scheduler,
+                   OwnedVips owned, EventHistory history, RuntimeCounters counters, Consumer<VhKey> onTimer) {
         this.addresses = addresses;
         this.frames = frames;
         this.announce = announce;
@@ -52,6 +51,24 @@ final class ActionExecutor {
         this.history = history;
         this.counters = counters;
         this.onTimer = onTimer;
+    }
+
+    /** Makes {@code key} known with the VIPs it takes as MASTER (start, reload). */
+    void register(VhKey key, List<OwnedVip> hostVips) {
+        vips.put(key, List.copyOf(hostVips));
+    }
+
+    /** Forgets {@code key} after its final actions ran (reload): its timer and announcements stop. */
+    void unregister(VhKey key) {
+        cancelTimer(key);
+        stopAnnouncing(key);
+        vips.remove(key);
+        lastTransitions.remove(key);
+    }
+
+    /** Applies a reloaded announcement policy to announcements started from now on. */
+    void announceWith(AnnounceConfig policy) {
+        this.announce = policy;
     }
 
     void execute(List<NodeAction> actions) {

@@ -28,9 +28,10 @@ final class AdvertIntake {
     private final LoopScheduler clock;
     private final Consumer<NodeEvent> election;
 
+    /** @param tables each interface's virtual hosts (the daemon's live map) */
     AdvertIntake(Map<String, InterfaceVhids> tables, RuntimeCounters counters, BadHmacLog badHmac,
                  LoopScheduler clock, Consumer<NodeEvent> election) {
-        this.tables = Map.copyOf(tables);
+        this.tables = tables;
         this.counters = counters;
         this.badHmac = badHmac;
         this.clock = clock;

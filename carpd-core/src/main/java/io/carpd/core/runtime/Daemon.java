@@ -6,7 +6,10 @@ import io.carpd.core.api.NodeEventRecord;
 import io.carpd.core.api.NodeStatus;
 import io.carpd.core.api.ReloadResult;
 import io.carpd.core.config.CarpdConfig;
+import io.carpd.core.config.ConfigException;
+import io.carpd.core.config.ConfigLoader;
 import io.carpd.core.config.IpPrefix;
+import io.carpd.core.config.LoadedConfig;
 import io.carpd.core.config.MacMode;
 import io.carpd.core.config.VhidConfig;
 import io.carpd.core.election.CarpNode;
@@ -40,6 +43,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -72,18 +76,23 @@ public final class Daemon implements ControlPlane, AutoCloseable {
         }
     }
 
-    private final CarpdConfig config;
+    private final Path configFile;
     private final RuntimeCounters counters = new RuntimeCounters();
     private final EventHistory history = new EventHistory(HISTORY_CAPACITY, Clock.systemUTC());
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
-    private final List<AutoCloseable> resources = new ArrayList<>();
-    /** Last known state of each configured interface (loop thread only after start). */
+
+    // Loop-confined once the loop runs (maps are shared with the intake / frames, which run on it too).
     private final Map<String, LinkInfo> links = new HashMap<>();
     private final Map<String, PacketPort> ports = new LinkedHashMap<>();
+    private final Map<String, InterfaceVhids> tables = new HashMap<>();
+    private volatile CarpdConfig config;
+    private boolean maintenance;
+    private boolean disabled;
 
-    private StateFlags flags;
+    private RuntimeLock lock;
     private RtNetlink netlink;
+    private StateFlags flags;
     private EventLoopGroup group;
     private EventLoop loop;
     private LoopScheduler scheduler;
@@ -92,16 +101,20 @@ public final class Daemon implements ControlPlane, AutoCloseable {
     private ActionExecutor executor;
     private PcapFrames frames;
     private AdvertIntake intake;
-    private boolean maintenance;
-    private boolean disabled;
+    private LinkWatcher watcher;
 
-    private Daemon(CarpdConfig config) {
+    private Daemon(CarpdConfig config, Path configFile) {
         this.config = config;
+        this.configFile = configFile;
     }
 
-    /** Starts a daemon for {@code config}; on failure everything opened so far is closed again. */
-    public static Daemon start(CarpdConfig config) throws StartException {
-        Daemon d = new Daemon(config);
+    /**
+     * Starts a daemon for {@code config}; on failure everything opened so far is closed again.
+     *
+     * @param configFile where {@code config} came from, re-read by {@link #reload()}
+     */
+    public static Daemon start(CarpdConfig config, Path configFile) throws StartException {
+        Daemon d = new Daemon(config, configFile);
         try {
             d.open();
             return d;
@@ -116,99 +129,108 @@ public final class Daemon implements ControlPlane, AutoCloseable {
 
     private void open() throws StartException, IOException {
         try {
-            resources.add(RuntimeLock.acquire(config.runtimeDir()));
+            lock = RuntimeLock.acquire(config.runtimeDir());
         } catch (RuntimeLock.HeldException e) {
             throw new StartException(e.getMessage(), e);
         }
         netlink = RtNetlink.open();
-        resources.add(netlink);
 
         // Before anything else: a crashed run may have left VIPs the peer now owns.
         OwnedVipsFile ownedFile = new OwnedVipsFile(config.runtimeDir());
-        NetlinkAddresses nicAddresses = new NetlinkAddresses(netlink, null);
-        OwnedVips.removeStale(ownedFile, nicAddresses::delete);
+        OwnedVips.removeStale(ownedFile, new NetlinkAddresses(netlink, null)::delete);
 
         flags = new StateFlags(config.stateDir());
         maintenance = flags.isSet(StateFlags.Flag.MAINTENANCE);
         disabled = flags.isSet(StateFlags.Flag.DISABLED);
-
-        Map<String, LinkInfo> parents = new LinkedHashMap<>();
-        for (VhidConfig v : config.vhids()) {
-            if (!parents.containsKey(v.iface())) {
-                LinkInfo link = netlink.findLink(v.iface()).orElseThrow(() -> new StartException(
-                        "interface " + v.iface() + " (vhid " + v.vhid() + ") does not exist", null));
-                parents.put(v.iface(), link);
-            }
-        }
-        if (config.macMode() == MacMode.VIRTUAL) {
-            virtualMacs = new VirtualMacs(netlink, ArpSysctls.system());
-            resources.add(virtualMacs::deleteAll);
-        }
-
-        Map<VhKey, List<OwnedVip>> vips = new LinkedHashMap<>();
-        Map<VhKey, PcapFrames.HostWire> wires = new LinkedHashMap<>();
-        List<CarpNode.VhostSpec> specs = new ArrayList<>();
-        for (VhidConfig v : config.vhids()) {
-            VhKey key = v.key();
-            String vipIface = virtualMacs == null ? v.iface() : virtualMacs.create(key, parents.get(v.iface()));
-            List<InetAddress> addresses = v.addresses().stream().map(IpPrefix::address).toList();
-            vips.put(key, v.addresses().stream().map(p -> new OwnedVip(vipIface, p.address(), p.prefixLength())).toList());
-            CarpAuth auth = CarpAuth.of(v.password(), v.vhid(), addresses);
-            if (auth.passwordTruncated()) {
-                log.warn("{}: password longer than 19 bytes; like the BSDs only the first 19 count", key);
-            }
-            wires.put(key, new PcapFrames.HostWire(auth, addresses, v.peers(),
-                    virtualMacs == null ? null : VirtualMacs.mac(v.vhid())));
-            specs.add(new CarpNode.VhostSpec(key, v.toVirtualHostConfig()));
-        }
-        node = new CarpNode(specs, new SecureRandom().nextLong());
-
-        Map<String, InterfaceVhids> tables = new HashMap<>();
-        for (VhidConfig v : config.vhids()) {
-            VhKey key = v.key();
-            tables.computeIfAbsent(v.iface(), i -> new InterfaceVhids()).put(v.vhid(), wires.get(key).auth(), node.host(key));
-        }
-
-        for (String iface : parents.keySet()) {
-            PacketPort port = PacketPort.open(iface);
-            resources.add(port);
-            ports.put(iface, port);
-        }
+        String missing = missingInterfaces(config);
+        if (missing != null) throw new StartException(missing, null);
+        if (config.macMode() == MacMode.VIRTUAL) virtualMacs = new VirtualMacs(netlink, ArpSysctls.system());
 
         group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("carpd-loop"), NioIoHandler.newFactory());
         loop = group.next();
         scheduler = new EventLoopScheduler(loop);
-        frames = new PcapFrames(wires, ports, links::get, netlink, counters);
-        resources.add(frames::close);
-        var announce = config.announce();
-        executor = new ActionExecutor(vips, new NetlinkAddresses(netlink, virtualMacs),
-                frames, new AnnouncePolicy(announce.count(), announce.interval(), announce.refresh()), scheduler,
+        frames = new PcapFrames(ports, links::get, netlink, counters);
+        executor = new ActionExecutor(new NetlinkAddresses(netlink, virtualMacs), frames, config.announce(), scheduler,
                 new OwnedVips(ownedFile), history, counters, key -> feed(new NodeEvent.TimerExpired(key)));
         intake = new AdvertIntake(tables, counters, new BadHmacLog(BAD_HMAC_LOG_INTERVAL), scheduler, this::feed);
+        node = new CarpNode(config.vhids().stream()
+                .map(v -> new CarpNode.VhostSpec(v.key(), v.toVirtualHostConfig())).toList(), new SecureRandom().nextLong());
 
         // Watch first, then read the initial state on the loop: no carrier change can fall in between.
-        LinkWatcher watcher = new LinkWatcher(info -> loop.execute(() -> onLink(info)));
+        watcher = new LinkWatcher(info -> loop.execute(() -> onLink(info)));
         watcher.start();
-        resources.add(watcher);
         onLoop(() -> {
-            startElection(parents.keySet());
+            config.vhids().forEach(this::attach);
+            startElection();
             return null;
         });
-        ports.forEach((iface, port) -> port.startCapture((frame, length) -> {
-            if (stopping.get()) return; // the loop may be gone; the election is stopped anyway
-            loop.execute(() -> intake.onFrame(iface, frame, length));
-        }));
     }
 
-    private void startElection(Set<String> ifaces) {
-        for (String iface : ifaces) {
+    /** The error message for configured interfaces that do not exist, or null. */
+    private String missingInterfaces(CarpdConfig cfg) {
+        List<String> missing = new ArrayList<>();
+        for (VhidConfig v : cfg.vhids()) {
+            if (netlink.findLink(v.iface()).isEmpty()) missing.add("interface " + v.iface() + " (vhid " + v.vhid() + ") does not exist");
+        }
+        return missing.isEmpty() ? null : String.join("; ", missing);
+    }
+
+    /** Wires one VHID into the loop's I/O: its VIPs, HMAC context, pcap handle and decoder table. */
+    private void attach(VhidConfig v) {
+        VhKey key = v.key();
+        LinkInfo parent = openInterface(v.iface());
+        String vipIface = virtualMacs == null ? v.iface() : virtualMacs.create(key, parent);
+        List<InetAddress> addresses = v.addresses().stream().map(IpPrefix::address).toList();
+        CarpAuth auth = CarpAuth.of(v.password(), v.vhid(), addresses);
+        if (auth.passwordTruncated()) log.warn("{}: password longer than 19 bytes; like the BSDs only the first 19 count", key);
+        executor.register(key, v.addresses().stream().map(p -> new OwnedVip(vipIface, p.address(), p.prefixLength())).toList());
+        frames.register(key, new PcapFrames.HostWire(auth, addresses, v.peers(),
+                virtualMacs == null ? null : VirtualMacs.mac(v.vhid())));
+        tables.computeIfAbsent(v.iface(), i -> new InterfaceVhids()).put(v.vhid(), auth, node.host(key));
+    }
+
+    /** Undoes {@link #attach} after the VHID's final actions ran; closes its interface if no VHID is left there. */
+    private void detach(VhKey key) {
+        executor.unregister(key);
+        frames.unregister(key);
+        InterfaceVhids table = tables.get(key.iface());
+        if (table != null) table.remove(key.vhid());
+        if (virtualMacs != null) virtualMacs.delete(key);
+        if (table != null && table.isEmpty()) {
+            tables.remove(key.iface());
+            links.remove(key.iface());
+            PacketPort port = ports.remove(key.iface());
+            if (port != null) port.close();
+        }
+    }
+
+    /** The pcap handle of {@code iface}, opened and capturing on first use; returns the link's state. */
+    private LinkInfo openInterface(String iface) {
+        if (!ports.containsKey(iface)) {
             LinkInfo link = netlink.link(iface);
             links.put(iface, link);
+            PacketPort port = PacketPort.open(iface);
+            ports.put(iface, port);
+            port.startCapture((frame, length) -> {
+                if (stopping.get()) return; // the loop may be gone; the election is stopped anyway
+                loop.execute(() -> intake.onFrame(iface, frame, length));
+            });
+        }
+        return links.get(iface);
+    }
+
+    private void startElection() {
+        int n = config.vhids().size();
+        String line = "carpd started: node " + config.node() + ", " + n + (n == 1 ? " VHID" : " VHIDs") + " on "
+                + String.join(", ", links.keySet()) + ", mac_mode " + config.macMode().yamlName();
+        log.info(line);
+        history.record("start", null, 0, line);
+        links.forEach((iface, link) -> {
             if (!link.usable()) {
                 log.warn("interface {} is down or has no carrier: its VHIDs stay INIT until it is up", iface);
                 feed(new NodeEvent.LinkChanged(iface, false));
             }
-        }
+        });
         if (maintenance) {
             log.info("maintenance mode is on (persisted in {})", config.stateDir());
             feed(new NodeEvent.SetDemotion(Demotion.CARP_GROUP, Demotion.MAINTENANCE_SOURCE, Demotion.MAINTENANCE));
@@ -217,18 +239,12 @@ public final class Daemon implements ControlPlane, AutoCloseable {
             log.info("carpd is disabled (persisted in {}): no VHID will run until enabled", config.stateDir());
             feed(new NodeEvent.SetDisabled(true));
         }
-        int n = config.vhids().size();
-        String line = "carpd started: node " + config.node() + ", " + n + (n == 1 ? " VHID" : " VHIDs") + " on "
-                + String.join(", ", ifaces) + ", mac_mode " + config.macMode().yamlName();
-        log.info(line);
-        history.record("start", null, 0, line);
         feed(new NodeEvent.Start());
     }
 
     /** Feeds one event to the election and performs what it returns (loop thread). */
     private void feed(NodeEvent event) {
-        List<NodeAction> actions = node.handle(event, scheduler.nanoTime());
-        executor.execute(actions);
+        executor.execute(node.handle(event, scheduler.nanoTime()));
     }
 
     private void onLink(LinkInfo info) {
@@ -259,7 +275,6 @@ public final class Daemon implements ControlPlane, AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
             log.error("graceful stop failed: {} (VIPs left behind are removed at next start)", e.toString());
         } finally {
-            // Capture threads and the link watcher first, so nothing hands work to a terminated loop.
             closeResources();
             log.info("carpd stopped");
             terminated.countDown();
@@ -292,16 +307,25 @@ public final class Daemon implements ControlPlane, AutoCloseable {
         stop();
     }
 
+    /** Capture threads and the link watcher first, so nothing hands work to a terminated loop. */
     private void closeResources() {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            try {
-                resources.get(i).close();
-            } catch (Exception e) {
-                log.warn("closing {}: {}", resources.get(i), e.toString());
-            }
-        }
-        resources.clear();
+        quietly("link watcher", watcher);
+        ports.values().forEach(p -> quietly("pcap handle", p));
+        ports.clear();
+        if (frames != null) frames.close();
+        if (virtualMacs != null) virtualMacs.deleteAll();
+        quietly("rtnetlink", netlink);
+        quietly("runtime lock", lock);
         if (group != null) group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    private static void quietly(String what, AutoCloseable c) {
+        if (c == null) return;
+        try {
+            c.close();
+        } catch (Exception e) {
+            log.warn("closing the {}: {}", what, e.toString());
+        }
     }
 
     /** Protocol counters (readable from any thread), for metrics. */
@@ -314,6 +338,7 @@ public final class Daemon implements ControlPlane, AutoCloseable {
         return loop;
     }
 
+    /** The configuration in effect (replaced by a successful reload). */
     public CarpdConfig config() {
         return config;
     }
@@ -322,8 +347,7 @@ public final class Daemon implements ControlPlane, AutoCloseable {
 
     @Override
     public NodeStatus status() {
-        return onLoop(() -> StatusView.of(config.node(), node, executor, counters, ports, maintenance, disabled,
-                vipStrings()));
+        return onLoop(() -> StatusView.of(config, node, executor, counters, ports, maintenance, disabled));
     }
 
     @Override
@@ -347,13 +371,13 @@ public final class Daemon implements ControlPlane, AutoCloseable {
             throw new ControlException(ControlException.Kind.INVALID,
                     "demotion " + value + " is out of range 0.." + Demotion.MAX);
         }
-        Set<String> known = new LinkedHashSet<>(List.of(Demotion.CARP_GROUP));
-        config.vhids().forEach(v -> known.addAll(v.groups()));
-        if (!known.contains(group)) {
-            throw new ControlException(ControlException.Kind.NOT_FOUND,
-                    "no VHID is in demotion group '" + group + "' (groups: " + String.join(", ", known) + ")");
-        }
         onLoop(() -> {
+            Set<String> known = new LinkedHashSet<>(List.of(Demotion.CARP_GROUP));
+            config.vhids().forEach(v -> known.addAll(v.groups()));
+            if (!known.contains(group)) {
+                throw new ControlException(ControlException.Kind.NOT_FOUND,
+                        "no VHID is in demotion group '" + group + "' (groups: " + String.join(", ", known) + ")");
+            }
             feed(new NodeEvent.SetDemotion(group, Demotion.OPERATOR_SOURCE, value));
             return null;
         });
@@ -373,10 +397,83 @@ public final class Daemon implements ControlPlane, AutoCloseable {
         });
     }
 
+    /**
+     * Re-reads the config file and applies VHID changes: removed VHIDs bow out and release, added
+     * ones start as BACKUP, changed ones are removed and added again (their HMAC or timers changed).
+     * Settings that only a restart can change are kept, with a warning.
+     */
     @Override
     public ReloadResult reload() {
-        return ReloadResult.refused(List.of("reload is not supported by this build yet: restart carpd to apply "
-                + "configuration changes"));
+        LoadedConfig loaded;
+        try {
+            loaded = ConfigLoader.standard().read(configFile);
+        } catch (ConfigException e) {
+            return ReloadResult.refused(e.getProblems().stream().filter(p -> p.isError()).map(Object::toString).toList());
+        }
+        CarpdConfig next = loaded.config();
+        String missing = onLoop(() -> missingInterfaces(next));
+        if (missing != null) return ReloadResult.refused(List.of(missing));
+        List<String> warnings = new ArrayList<>(loaded.warnings().stream().map(Object::toString).toList());
+        ReloadResult result = onLoop(() -> applyReload(next, warnings));
+        result.changes().forEach(c -> log.info("reload: {}", c));
+        return result;
+    }
+
+    private ReloadResult applyReload(CarpdConfig next, List<String> warnings) {
+        CarpdConfig current = config;
+        keepRestartOnly("node", current.node(), next.node(), warnings);
+        keepRestartOnly("runtime_dir", current.runtimeDir(), next.runtimeDir(), warnings);
+        keepRestartOnly("state_dir", current.stateDir(), next.stateDir(), warnings);
+        keepRestartOnly("mac_mode", current.macMode(), next.macMode(), warnings);
+        keepRestartOnly("api", current.api(), next.api(), warnings);
+        Map<VhKey, VhidConfig> before = byKey(current.vhids());
+        Map<VhKey, VhidConfig> after = byKey(next.vhids());
+        List<String> changes = new ArrayList<>();
+        long now = scheduler.nanoTime();
+        for (var e : before.entrySet()) {
+            VhidConfig replacement = after.get(e.getKey());
+            if (e.getValue().equals(replacement)) continue;
+            executor.execute(node.removeHost(e.getKey(), now));
+            detach(e.getKey());
+            if (replacement == null) changes.add("removed " + e.getKey());
+        }
+        for (var e : after.entrySet()) {
+            VhidConfig previous = before.get(e.getKey());
+            if (e.getValue().equals(previous)) continue;
+            VhidConfig v = e.getValue();
+            boolean newLink = !links.containsKey(v.iface());
+            List<NodeAction> actions = new ArrayList<>();
+            if (newLink) {
+                LinkInfo link = netlink.link(v.iface());
+                if (!link.usable()) actions.addAll(node.handle(new NodeEvent.LinkChanged(v.iface(), false), now));
+            }
+            actions.addAll(node.addHost(new CarpNode.VhostSpec(v.key(), v.toVirtualHostConfig()), now));
+            attach(v);
+            executor.execute(actions);
+            changes.add((previous == null ? "added " : "restarted (changed) ") + v.key());
+        }
+        if (!current.announce().equals(next.announce())) {
+            executor.announceWith(next.announce());
+            changes.add("announce: " + next.announce());
+        }
+        // Restart-only settings keep their running values.
+        config = new CarpdConfig(current.node(), current.runtimeDir(), current.stateDir(), current.macMode(),
+                next.announce(), next.vhids(), current.api(), next.hooks(), next.sync());
+        String line = "configuration reloaded: " + (changes.isEmpty() ? "no changes" : String.join("; ", changes));
+        history.record("reload", null, 0, line);
+        return ReloadResult.applied(changes, warnings);
+    }
+
+    private static void keepRestartOnly(String key, Object running, Object next, List<String> warnings) {
+        if (!Objects.equals(running, next)) {
+            warnings.add(key + " changed: takes effect at the next restart (still " + running + ")");
+        }
+    }
+
+    private static Map<VhKey, VhidConfig> byKey(List<VhidConfig> vhids) {
+        Map<VhKey, VhidConfig> out = new LinkedHashMap<>();
+        vhids.forEach(v -> out.put(v.key(), v));
+        return out;
     }
 
     @Override
@@ -395,18 +492,12 @@ public final class Daemon implements ControlPlane, AutoCloseable {
         return new NodeEventRecord(e.seq(), e.at(), e.kind(), e.iface(), e.vhid(), e.message());
     }
 
-    private Map<VhKey, List<String>> vipStrings() {
-        Map<VhKey, List<String>> out = new LinkedHashMap<>();
-        config.vhids().forEach(v -> out.put(v.key(), v.addresses().stream().map(IpPrefix::toString).toList()));
-        return out;
-    }
-
     private void persist(StateFlags.Flag flag, boolean on) {
         try {
             flags.set(flag, on);
         } catch (IOException e) {
-            throw new ControlException(ControlException.Kind.FAILED,
-                    "cannot store the " + flag.name().toLowerCase(Locale.ROOT) + " flag in " + config.stateDir() + ": " + e.getMessage(), e);
+            throw new ControlException(ControlException.Kind.FAILED, "cannot store the "
+                    + flag.name().toLowerCase(Locale.ROOT) + " flag in " + config.stateDir() + ": " + e.getMessage(), e);
         }
     }
 

@@ -15,6 +15,18 @@ final class InterfaceVhids implements VhidTable {
         hosts[vhid] = host;
     }
 
+    void remove(int vhid) {
+        auth[vhid] = null;
+        hosts[vhid] = null;
+    }
+
+    boolean isEmpty() {
+        for (CarpAuth a : auth) {
+            if (a != null) return false;
+        }
+        return true;
+    }
+
     @Override
     public CarpAuth auth(int vhid) {
         return auth[vhid & 0xff];

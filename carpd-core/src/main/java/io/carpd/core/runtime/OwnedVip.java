@@ -1,5 +1,7 @@
 package io.carpd.core.runtime;
 
+import io.carpd.core.config.IpLiteral;
+
 import java.net.Inet4Address;
 import java.net.InetAddress;
 
@@ -40,7 +42,7 @@ public record OwnedVip(String iface, InetAddress address, int prefixLength) {
 
     /** The CIDR form of the address, e.g. {@code 192.0.2.254/24}. */
     public String cidr() {
-        return address.getHostAddress() + "/" + prefixLength;
+        return IpLiteral.format(address) + "/" + prefixLength;
     }
 
     @Override

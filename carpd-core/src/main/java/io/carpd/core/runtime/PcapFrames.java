@@ -20,6 +20,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,9 +52,9 @@ final class PcapFrames implements FrameOps {
         }
     }
 
-    private final Map<VhKey, HostWire> hosts;
+    private final Map<VhKey, HostWire> hosts = new HashMap<>();
     /** Every VIP of every host: none of them may be an advert's source address. */
-    private final Set<InetAddress> allVips;
+    private Set<InetAddress> allVips = Set.of();
     private final Map<String, PacketPort> ports;
     private final Function<String, LinkInfo> links;
     private final RtNetlink netlink;
@@ -62,15 +63,30 @@ final class PcapFrames implements FrameOps {
     private final byte[] frame = new byte[Math.max(AdvertEncoder.FRAME_LENGTH_INET6, Announcements.NA_LENGTH)];
     private DatagramChannel prober;
 
-    /** @param links the current state of an interface by name, null if unknown */
-    PcapFrames(Map<VhKey, HostWire> hosts, Map<String, PacketPort> ports, Function<String, LinkInfo> links,
-               RtNetlink netlink, RuntimeCounters counters) {
-        this.hosts = Map.copyOf(hosts);
-        this.allVips = hosts.values().stream().flatMap(h -> h.vips().stream()).collect(Collectors.toUnmodifiableSet());
-        this.ports = Map.copyOf(ports);
+    /**
+     * @param ports the open pcap handle of each interface (the daemon's live map)
+     * @param links the current state of an interface by name, null if unknown
+     */
+    PcapFrames(Map<String, PacketPort> ports, Function<String, LinkInfo> links, RtNetlink netlink,
+               RuntimeCounters counters) {
+        this.ports = ports;
         this.links = links;
         this.netlink = netlink;
         this.counters = counters;
+    }
+
+    void register(VhKey key, HostWire wire) {
+        hosts.put(key, wire);
+        allVips = collectVips();
+    }
+
+    void unregister(VhKey key) {
+        hosts.remove(key);
+        allVips = collectVips();
+    }
+
+    private Set<InetAddress> collectVips() {
+        return hosts.values().stream().flatMap(h -> h.vips().stream()).collect(Collectors.toUnmodifiableSet());
     }
 
     @Override

@@ -4,6 +4,8 @@ import io.carpd.core.api.Counters;
 import io.carpd.core.api.NodeStatus;
 import io.carpd.core.api.Transition;
 import io.carpd.core.api.VipStatus;
+import io.carpd.core.config.CarpdConfig;
+import io.carpd.core.config.IpPrefix;
 import io.carpd.core.election.CarpNode;
 import io.carpd.core.election.Demotion;
 import io.carpd.core.election.VhKey;
@@ -22,9 +24,10 @@ final class StatusView {
 
     private StatusView() {}
 
-    static NodeStatus of(String nodeName, CarpNode node, ActionExecutor executor, RuntimeCounters counters,
-                         Map<String, PacketPort> ports, boolean maintenance, boolean disabled,
-                         Map<VhKey, List<String>> addresses) {
+    static NodeStatus of(CarpdConfig config, CarpNode node, ActionExecutor executor, RuntimeCounters counters,
+                         Map<String, PacketPort> ports, boolean maintenance, boolean disabled) {
+        Map<VhKey, List<String>> addresses = new HashMap<>();
+        config.vhids().forEach(v -> addresses.put(v.key(), v.addresses().stream().map(IpPrefix::toString).toList()));
         List<VipStatus> vips = new ArrayList<>();
         Transition newest = null;
         int effective = 0;
@@ -40,7 +43,7 @@ final class StatusView {
             vips.add(new VipStatus(key.iface(), key.vhid(), host.state(), cfg.advbase(), cfg.advskew(),
                     host.advertisedSkew(), host.demotion(), addresses.getOrDefault(key, List.of()), groups, last));
         }
-        return new NodeStatus(nodeName, vips, node.demotion(), effective, maintenance, disabled, newest,
+        return new NodeStatus(config.node(), vips, node.demotion(), effective, maintenance, disabled, newest,
                 counters(counters, ports));
     }
 

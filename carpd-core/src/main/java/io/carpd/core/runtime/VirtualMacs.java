@@ -57,6 +57,12 @@ final class VirtualMacs {
         netlink.setLinkUp(netlink.link(name).index(), up);
     }
 
+    /** Deletes the macvlan of {@code key} (reload removed the VHID). */
+    void delete(VhKey key) {
+        String name = names.remove(key);
+        if (name != null) netlink.deleteLink(name);
+    }
+
     /** Deletes every macvlan this run created (their addresses go with them). */
     void deleteAll() {
         for (var e : names.entrySet()) {

@@ -1,5 +1,6 @@
 package io.carpd.core.runtime;
 
+import io.carpd.core.config.AnnounceConfig;
 import io.carpd.core.election.CarpState;
 import io.carpd.core.election.NodeAction;
 import io.carpd.core.election.VhAction;
@@ -18,7 +19,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,7 +41,7 @@ class ActionExecutorTest {
     private OwnedVipsFile file;
     private boolean failAdds;
 
-    private ActionExecutor executor(AnnouncePolicy policy) {
+    private ActionExecutor executor(AnnounceConfig policy) {
         file = new OwnedVipsFile(runtimeDir);
         AddressOps addresses = new AddressOps() {
             @Override
@@ -82,15 +82,17 @@ class ActionExecutorTest {
                 ops.add("announce " + key.vhid() + " at " + (scheduler.nanoTime() / MS) + " ms");
             }
         };
-        return new ActionExecutor(Map.of(LAN2, List.of(vip4, vip6)), addresses, frames, policy, scheduler,
-                new OwnedVips(file), history, counters, expired::add);
+        ActionExecutor ex = new ActionExecutor(addresses, frames, policy, scheduler, new OwnedVips(file), history,
+                counters, expired::add);
+        ex.register(LAN2, List.of(vip4, vip6));
+        return ex;
     }
 
     private static NodeAction host(VhAction a) {
         return new NodeAction.Host(LAN2, a);
     }
 
-    private static final AnnouncePolicy ONCE = new AnnouncePolicy(1, Duration.ZERO, Duration.ZERO);
+    private static final AnnounceConfig ONCE = new AnnounceConfig(1, Duration.ZERO, Duration.ZERO);
 
     @Test
     void takeoverRecordsVipsBeforeAddingThemThenAdvertisesThenAnnounces() throws IOException {
@@ -104,7 +106,7 @@ class ActionExecutorTest {
         assertThat(ops).containsExactly(
                 "activate 2",
                 "add 192.0.2.254/24 (recorded)",
-                "add 2001:db8:0:0:0:0:0:254/64 (recorded)",
+                "add 2001:db8::254/64 (recorded)",
                 "advert 2 skew 0",
                 "announce 2 at 1000 ms");
         assertThat(file.read()).containsExactly(vip4, vip6);
@@ -116,7 +118,7 @@ class ActionExecutorTest {
         ex.execute(List.of(host(new VhAction.TakeAddresses())));
         ex.execute(List.of(host(new VhAction.ReleaseAddresses())));
 
-        assertThat(ops).endsWith("delete 192.0.2.254/24", "delete 2001:db8:0:0:0:0:0:254/64", "deactivate 2");
+        assertThat(ops).endsWith("delete 192.0.2.254/24", "delete 2001:db8::254/64", "deactivate 2");
         assertThat(file.read()).isEmpty();
         assertThat(file.path()).doesNotExist();
     }
@@ -134,7 +136,7 @@ class ActionExecutorTest {
 
     @Test
     void announcementsRepeatAtTheConfiguredIntervalAndStopOnRelease() {
-        ActionExecutor ex = executor(new AnnouncePolicy(3, Duration.ofMillis(100), Duration.ZERO));
+        ActionExecutor ex = executor(new AnnounceConfig(3, Duration.ofMillis(100), Duration.ZERO));
         ex.execute(List.of(host(new VhAction.Announce())));
         scheduler.advance(150 * MS);
         ex.execute(List.of(host(new VhAction.ReleaseAddresses())));
@@ -146,7 +148,7 @@ class ActionExecutorTest {
 
     @Test
     void refreshKeepsAnnouncingWhileMasterAndStopsWhenLeavingMaster() {
-        ActionExecutor ex = executor(new AnnouncePolicy(1, Duration.ofMillis(100), Duration.ofSeconds(10)));
+        ActionExecutor ex = executor(new AnnounceConfig(1, Duration.ofMillis(100), Duration.ofSeconds(10)));
         ex.execute(List.of(host(new VhAction.Announce())));
         scheduler.advance(25_000 * MS);
         ex.execute(List.of(host(new VhAction.Transition(CarpState.MASTER, CarpState.BACKUP, "preempted"))));
@@ -186,5 +188,28 @@ class ActionExecutorTest {
                         "demotion of group carp is now 240 (maintenance)"));
         assertThat(counters.transitions()).containsExactly(
                 new RuntimeCounters.TransitionCount("lan", 2, CarpState.MASTER, "master_down", 1));
+    }
+
+    @Test
+    void unregisterWithdrawsTheHostsTimerAndAnnouncements() {
+        ActionExecutor ex = executor(new AnnounceConfig(3, Duration.ofMillis(100), Duration.ofSeconds(10)));
+        ex.execute(List.of(host(new VhAction.Announce()), host(new VhAction.ArmTimer(scheduler.nanoTime() + 1000 * MS))));
+        ex.unregister(LAN2);
+        scheduler.advance(60_000 * MS);
+
+        assertThat(expired).isEmpty();
+        assertThat(ops).containsExactly("announce 2 at 1000 ms");
+        assertThat(scheduler.pending()).isZero();
+    }
+
+    @Test
+    void releaseAllRemovesWhateverIsStillRecorded() throws IOException {
+        ActionExecutor ex = executor(ONCE);
+        ex.execute(List.of(host(new VhAction.TakeAddresses())));
+        ex.releaseAll();
+
+        assertThat(ops).endsWith("delete 192.0.2.254/24", "delete 2001:db8::254/64");
+        assertThat(ex.ownedVips()).isEmpty();
+        assertThat(file.read()).isEmpty();
     }
 }
