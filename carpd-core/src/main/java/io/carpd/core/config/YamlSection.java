@@ -68,10 +68,6 @@ final class YamlSection {
         return self;
     }
 
-    String path() {
-        return path;
-    }
-
     String field(String key) {
         return path.isEmpty() ? key : path + "." + key;
     }
