@@ -1,5 +1,7 @@
 package io.carpd.core.config;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -17,10 +19,31 @@ final class ConfigKeys {
     static final Set<String> TCP = Set.of("bind", "port", "token_file");
     static final Set<String> HOOKS = Set.of("dir", "timeout_s");
     static final Set<String> SYNC = Set.of("interface", "local", "peer", "port", "key_file", "bulk_timeout_s", "demotion");
-    static final Set<String> ALL = Stream.of(TOP, ANNOUNCE, VHID, API, TCP, HOOKS, SYNC)
+    /** Section names as an operator reads them, in file order. */
+    private static final Map<String, Set<String>> SECTIONS = sections();
+    static final Set<String> ALL = SECTIONS.values().stream()
             .flatMap(Set::stream).collect(Collectors.toCollection(TreeSet::new));
 
     private ConfigKeys() {
+    }
+
+    /** Where a key misplaced in another section belongs, e.g. "defaults, vhids entries"; empty if nowhere. */
+    static String sectionsOf(String key) {
+        return SECTIONS.entrySet().stream().filter(e -> e.getValue().contains(key)).map(Map.Entry::getKey)
+                .collect(Collectors.joining(", "));
+    }
+
+    private static Map<String, Set<String>> sections() {
+        Map<String, Set<String>> m = new LinkedHashMap<>();
+        m.put("the top level", TOP);
+        m.put("announce", ANNOUNCE);
+        m.put("defaults", DEFAULTS);
+        m.put("vhids entries", VHID);
+        m.put("api", API);
+        m.put("api.tcp", TCP);
+        m.put("hooks", HOOKS);
+        m.put("sync", SYNC);
+        return m;
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {

@@ -44,7 +44,7 @@ final class YamlSection {
             }
             String key = k.getValue();
             if (!known.contains(key)) {
-                problems.error(k, field(key), "unknown key" + suggestion(key, known));
+                problems.error(k, field(key), "unknown key" + hint(key, known));
             } else if (values.containsKey(key)) {
                 Node first = values.get(key);
                 problems.error(k, field(key), "duplicate key (first set on line " + (first.getStartMark().getLine() + 1) + ")");
@@ -220,8 +220,18 @@ final class YamlSection {
         };
     }
 
+    /** " (did you mean 'x'?)" for a likely typo, else where the key belongs if it is misplaced. */
+    private static String hint(String key, Collection<String> known) {
+        String typo = suggestion(key, known);
+        if (!typo.isEmpty()) {
+            return typo;
+        }
+        String elsewhere = ConfigKeys.sectionsOf(key);
+        return elsewhere.isEmpty() ? "" : " (allowed in " + elsewhere + ")";
+    }
+
     /** " (did you mean 'x'?)" for the closest known key, if it is close enough to be a typo. */
-    static String suggestion(String key, Collection<String> known) {
+    private static String suggestion(String key, Collection<String> known) {
         String k = key.toLowerCase(Locale.ROOT).replace('-', '_');
         String best = null;
         int bestDistance = Integer.MAX_VALUE;

@@ -29,6 +29,7 @@ class ConfigValidationTest {
                 defaults:
                   password: secret
                   advksew: 5
+                  interface: lan
                 vhids:
                   - vhid: 1
                     interface: lan
@@ -36,7 +37,8 @@ class ConfigValidationTest {
                     bogus: 1
                 """)).containsExactly(
                 "t.yaml:4:3: defaults.advksew: unknown key (did you mean 'advskew'?)",
-                "t.yaml:9:5: vhids[0].bogus: unknown key");
+                "t.yaml:5:3: defaults.interface: unknown key (allowed in vhids entries, sync)",
+                "t.yaml:10:5: vhids[0].bogus: unknown key");
     }
 
     @Test
@@ -473,6 +475,31 @@ class ConfigValidationTest {
                         + " [192.0.2.10/24, 198.51.100.1/30]",
                 "warning: t.yaml:10:17: vhids[1].addresses[0]: 203.0.113.4 is outside every subnet of wan []");
         assertThat(LOADER.readString(yaml, FILE).warnings()).isEmpty();
+    }
+
+    @Test
+    void syncLocalAddressMissingFromTheSyncInterfaceIsAWarning() throws Exception {
+        Path key = Files.writeString(dir.resolve("sync.key"), "k\n");
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+        ConfigLoader loader = new ConfigLoader(
+                iface -> iface.equals("sync") ? Optional.of(List.of(IpPrefix.parse("198.51.100.2/30"))) : Optional.empty(),
+                () -> "t1");
+
+        assertThat(loader.readString("""
+                node: t1
+                defaults:
+                  password: secret
+                vhids:
+                  - vhid: 1
+                    interface: lan
+                    addresses: [192.0.2.1/24]
+                sync:
+                  interface: sync
+                  local: 198.51.100.1
+                  peer: 198.51.100.2
+                  key_file: %s
+                """.formatted(key), FILE).warnings()).map(ConfigProblem::toString)
+                .containsExactly("warning: t.yaml:10:10: sync.local: 198.51.100.1 is not an address of sync");
     }
 
     @Test
