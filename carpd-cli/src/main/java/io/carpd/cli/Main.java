@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = "CARP high-availability daemon for Linux firewalls.",
         subcommands = {
             RunCommand.class,
+            CheckConfigCommand.class,
         })
 public final class Main implements Runnable {
 
