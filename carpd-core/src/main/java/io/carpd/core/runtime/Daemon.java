@@ -86,6 +86,8 @@ public final class Daemon implements ControlPlane, AutoCloseable {
     private final Map<String, LinkInfo> links = new HashMap<>();
     private final Map<String, PacketPort> ports = new LinkedHashMap<>();
     private final Map<String, InterfaceVhids> tables = new HashMap<>();
+    /** The interface index each pcap handle was opened on. */
+    private final Map<String, Integer> capturedIndex = new HashMap<>();
     private volatile CarpdConfig config;
     private boolean maintenance;
     private boolean disabled;
@@ -199,6 +201,7 @@ public final class Daemon implements ControlPlane, AutoCloseable {
         if (table != null && table.isEmpty()) {
             tables.remove(key.iface());
             links.remove(key.iface());
+            capturedIndex.remove(key.iface());
             PacketPort port = ports.remove(key.iface());
             if (port != null) port.close();
         }
@@ -209,14 +212,32 @@ public final class Daemon implements ControlPlane, AutoCloseable {
         if (!ports.containsKey(iface)) {
             LinkInfo link = netlink.link(iface);
             links.put(iface, link);
-            PacketPort port = PacketPort.open(iface);
-            ports.put(iface, port);
-            port.startCapture((frame, length) -> {
-                if (stopping.get()) return; // the loop may be gone; the election is stopped anyway
-                loop.execute(() -> intake.onFrame(iface, frame, length));
-            });
+            ports.put(iface, capture(iface));
+            capturedIndex.put(iface, link.index());
         }
         return links.get(iface);
+    }
+
+    private PacketPort capture(String iface) {
+        PacketPort port = PacketPort.open(iface);
+        port.startCapture((frame, length) -> {
+            if (stopping.get()) return; // the loop may be gone; the election is stopped anyway
+            loop.execute(() -> intake.onFrame(iface, frame, length));
+        });
+        return port;
+    }
+
+    /** A deleted and re-created interface has a new index: the old pcap handle sees nothing any more. */
+    private void reopenCapture(String iface, int index) {
+        PacketPort old = ports.remove(iface);
+        quietly("pcap handle of " + iface, old);
+        capturedIndex.put(iface, index);
+        try {
+            ports.put(iface, capture(iface));
+            log.info("interface {} was re-created: capture reopened", iface);
+        } catch (RuntimeException e) {
+            log.error("interface {} was re-created but capture could not be reopened: {}", iface, e.getMessage());
+        }
     }
 
     private void startElection() {
@@ -250,7 +271,9 @@ public final class Daemon implements ControlPlane, AutoCloseable {
     private void onLink(LinkInfo info) {
         LinkInfo before = links.get(info.name());
         if (before == null || stopping.get()) return;
+        log.debug("link event {} (was {})", info, before);
         links.put(info.name(), info);
+        if (info.usable() && info.index() != capturedIndex.get(info.name())) reopenCapture(info.name(), info.index());
         if (before.usable() != info.usable()) {
             String line = "link " + info.name() + (info.usable() ? " up" : " down");
             log.info(line);
