@@ -120,9 +120,16 @@ class VirtualHostTest {
     }
 
     @Test
+    void masterDownClassicWithAdvbaseZeroMultipliesTheSkew() {
+        var c = new VirtualHostConfig(1, 0, 20, false, 3, MasterDownFormula.CLASSIC, true, false, Set.of());
+        assertThat(CarpTimers.masterDownTicks(c)).isEqualTo(60);
+        assertThat(CarpTimers.advertIntervalTicks(0, 20)).isEqualTo(20);
+    }
+
+    @Test
     void masterDownNeverBelowThreeTicks() {
         var zero = new VirtualHostConfig(1, 0, 0, false, 3, MasterDownFormula.CLASSIC, true, false, Set.of());
-        var one = new VirtualHostConfig(1, 0, 1, false, 3, MasterDownFormula.CLASSIC, true, false, Set.of());
+        var one = new VirtualHostConfig(1, 0, 2, false, 1, MasterDownFormula.CLASSIC, true, false, Set.of());
         assertThat(CarpTimers.masterDownTicks(zero)).isEqualTo(3);
         assertThat(CarpTimers.masterDownTicks(one)).isEqualTo(3);
         assertThat(new VirtualHost(zero, 1).masterDownNanos()).isEqualTo(3 * TICK_NANOS);
