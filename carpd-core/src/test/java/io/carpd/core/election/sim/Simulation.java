@@ -522,6 +522,7 @@ final class Simulation {
         for (SimVhid v : sc.vhids()) {
             int best = -1;
             int alive = 0;
+            boolean tie = false;
             for (SimNode n : nodes) {
                 if (!n.alive()) continue;
                 alive++;
@@ -530,11 +531,14 @@ final class Simulation {
                     best = n.id;
                 } else {
                     VirtualHost b = nodes[best].carp.host(v.key());
-                    if (compare(h.demotion(), myTicks(h), b.demotion(), myTicks(b)) < 0) best = n.id;
+                    int c = compare(h.demotion(), myTicks(h), b.demotion(), myTicks(b));
+                    if (c < 0) best = n.id;
+                    tie = c == 0 || (tie && c > 0);
                 }
             }
             if (best < 0) continue;
-            if (v.preempt() && nodes[best].carp.state(v.key()) != CarpState.MASTER) {
+            // With equal priorities CARP has no tie-break: whoever timed out first keeps the role.
+            if (v.preempt() && !tie && nodes[best].carp.state(v.key()) != CarpState.MASTER) {
                 throw fail(v.key() + ": best node " + best + " is not MASTER " + when + " although preempt is on");
             }
             if (demotedAfterHeal >= 0 && alive > 1 && nodes[demotedAfterHeal].alive()
