@@ -18,6 +18,8 @@ import java.util.SplittableRandom;
  * ("carp", "link:&lt;iface&gt;") by {@link Demotion#LINK_DOWN}, so every other VHID of the node
  * advertises at once as demoted and the peer takes all VIPs, as OpenBSD's group demotion intends:
  * a firewall that lost one leg should not keep routing for the others.
+ *
+ * <p>Not thread-safe: confine it to the runtime's event loop, like the hosts it owns.
  */
 public final class CarpNode {
 

@@ -26,6 +26,8 @@ import java.util.SplittableRandom;
  * folding in the demotion ({@link #advertisedSkew()}), which is what peers see. The master-down
  * timer uses the configured advskew, as FreeBSD does, so a demoted backup is not slower to notice a
  * dead master.
+ *
+ * <p>Not thread-safe: confine each instance to one thread (the runtime's event loop).
  */
 public final class VirtualHost {
 

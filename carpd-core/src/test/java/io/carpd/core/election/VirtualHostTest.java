@@ -416,6 +416,23 @@ class VirtualHostTest {
     }
 
     @Test
+    void startAfterStopListensSilentlyAgain() {
+        VirtualHost vh = master(cfg(1, 0, false));
+        long t = masterSince(vh) + 10;
+        vh.handle(new VhEvent.Stop(), t);
+        List<VhAction> out = vh.handle(new VhEvent.Start(), t + SEC);
+        assertThat(out).containsExactly(
+                new VhAction.Transition(CarpState.INIT, CarpState.BACKUP, "started"),
+                new VhAction.ArmTimer(t + SEC + vh.masterDownNanos()));
+    }
+
+    @Test
+    void secondStartIsIgnored() {
+        VirtualHost vh = backup(cfg(1, 0, false));
+        assertThat(vh.handle(new VhEvent.Start(), T0 + SEC)).isEmpty();
+    }
+
+    @Test
     void stopFromBackupIsSilent() {
         VirtualHost vh = backup(cfg(1, 0, false));
         List<VhAction> out = vh.handle(new VhEvent.Stop(), T0 + 10);

@@ -34,8 +34,13 @@ import java.util.SplittableRandom;
  * timing-out or bowing-out master, or when a family was really silent for master-down); liveness
  * (a BACKUP never outlives its master-down, a MASTER never skips an advert); and after the heal:
  * dual masters that existed at the heal end within one interval + D, exactly one MASTER per VHID
- * from master-down + interval + 2D on, no role change while nothing changes, with preempt the best
- * node (lowest demote, then shortest interval) is MASTER, and a demoted node is MASTER of nothing.
+ * from master-down + interval + D on (interval: the longest any node may advertise, advskew 240),
+ * no role change while nothing changes, with preempt the best node (lowest demote, then shortest
+ * interval) is MASTER, and a demoted node is MASTER of nothing. After the demotion change the
+ * roles may move for interval + 3D (demoted advert, takeovers, their adverts), then the same holds.
+ *
+ * <p>The network delivers each sender→receiver path in order (see {@link #inOrder}); frames of
+ * different senders interleave freely within the delay bound D.
  */
 final class Simulation {
 
@@ -129,7 +134,7 @@ final class Simulation {
             }
         }
         long d = sc.maxDelay();
-        settleAt = sc.healAt() + mdMax + intervalMax + 2 * d;
+        settleAt = sc.healAt() + mdMax + intervalMax + d;
         changeAt = settleAt + sc.changeDelay();
         resettleAt = changeAt + intervalMax + 3 * d;
         endAt = resettleAt + 2 * intervalMax + Scenario.SEC;
