@@ -3,6 +3,8 @@ package io.carpd.core.election.sim;
 /** Things that happen to the simulated network and nodes at scripted times. */
 sealed interface Fault {
     record SetLoss(double rate) implements Fault {}
+    /** Extra loss for one family only, like IPv6 multicast broken by MLD snooping (spec §7.3). */
+    record FamilyLoss(io.carpd.core.wire.Family family, double rate) implements Fault {}
     record Partition(String segment, int[] sideOfNode) implements Fault {}
     record Heal(String segment) implements Fault {}
     record Crash(int node) implements Fault {}

@@ -3,6 +3,7 @@ package io.carpd.core.election.sim;
 import io.carpd.core.election.Demotion;
 import io.carpd.core.election.VhKey;
 import io.carpd.core.election.VirtualHostConfig.MasterDownFormula;
+import io.carpd.core.wire.Family;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -95,7 +96,10 @@ record Scenario(long seed, long base, int nodes, List<String> segments, List<Sim
         switch (r.nextInt(7)) {
             case 0 -> {
                 double[] rates = {0, 0.05, 0.3, 0.7, 1.0};
-                out.add(new Fault.Timed(at, new Fault.SetLoss(rates[r.nextInt(rates.length)])));
+                Fault loss = r.nextInt(3) == 0
+                        ? new Fault.FamilyLoss(r.nextBoolean() ? Family.INET : Family.INET6, rates[r.nextInt(rates.length)])
+                        : new Fault.SetLoss(rates[r.nextInt(rates.length)]);
+                out.add(new Fault.Timed(at, loss));
             }
             case 1 -> {
                 int[] side = new int[nodes];

@@ -54,6 +54,7 @@ final class Simulation {
     private long now;
     private long timerGeneration;
     private double loss;
+    private final double[] familyLoss = new double[Family.values().length];
     private final Map<String, int[]> partitions = new HashMap<>();
     /** Delivery time of the last frame scheduled on each sender→receiver path (FIFO per path). */
     private final Map<String, Long> pathTail = new HashMap<>();
@@ -207,6 +208,7 @@ final class Simulation {
         cause = Cause.SCRIPT;
         switch (fault) {
             case Fault.SetLoss l -> loss = l.rate();
+            case Fault.FamilyLoss l -> familyLoss[l.family().ordinal()] = l.rate();
             case Fault.Partition p -> partitions.put(p.segment(), p.sideOfNode());
             case Fault.Heal h -> partitions.remove(h.segment());
             case Fault.Crash c -> crash(nodes[c.node()]);
@@ -281,6 +283,7 @@ final class Simulation {
     private void heal() {
         log("HEAL");
         loss = 0;
+        java.util.Arrays.fill(familyLoss, 0);
         partitions.clear();
         for (SimNode n : nodes) {
             for (String seg : List.copyOf(n.downLinks)) link(n, seg, true);
@@ -390,7 +393,7 @@ final class Simulation {
         for (Family f : v.families()) {
             for (SimNode r : nodes) {
                 if (r == n || (sides != null && sides[r.id] != sides[n.id])) continue;
-                if (rng.nextDouble() < loss) continue;
+                if (rng.nextDouble() < loss || rng.nextDouble() < familyLoss[f.ordinal()]) continue;
                 Deliver d = new Deliver(r.id, n.id, key.iface(), f, ad);
                 schedule(inOrder(d), d);
                 if (rng.nextDouble() < sc.dupRate()) schedule(inOrder(d), d);
