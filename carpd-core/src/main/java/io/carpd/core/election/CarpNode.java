@@ -134,6 +134,18 @@ public final class CarpNode {
         return out;
     }
 
+    /**
+     * Changes the parameters of a configured VHID (reload) in place, keeping its state; see
+     * {@link VirtualHost#reconfigure}. A change of groups applies their demotion at once.
+     */
+    public List<NodeAction> updateHost(VhostSpec spec, long now) {
+        VirtualHost h = host(spec.key());
+        List<NodeAction> out = new ArrayList<>();
+        for (VhAction a : h.reconfigure(spec.cfg(), now)) out.add(new NodeAction.Host(spec.key(), a));
+        feed(spec.key(), h, new VhEvent.DemotionChanged(demotion.effective(spec.cfg().groups())), now, out);
+        return out;
+    }
+
     /** Removes a VHID (reload): a MASTER bows out and releases its addresses first. */
     public List<NodeAction> removeHost(VhKey key, long now) {
         VirtualHost h = host(key);
