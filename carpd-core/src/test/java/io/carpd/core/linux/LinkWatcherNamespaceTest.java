@@ -1,0 +1,92 @@
+package io.carpd.core.linux;
+
+import io.carpd.testing.Netns;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LinkWatcherNamespaceTest {
+    private Netns a;
+    private Netns b;
+    private final BlockingQueue<LinkInfo> seen = new LinkedBlockingQueue<>();
+
+    @BeforeEach
+    void setUp() {
+        Netns.assumeAvailable();
+        a = Netns.create("lwa");
+        b = Netns.create("lwb");
+        Netns.veth(a, "eth0", b, "eth0");
+    }
+
+    @AfterEach
+    void tearDown() {
+        Netns.closeAll(a, b);
+    }
+
+    private LinkInfo await(Predicate<LinkInfo> what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            LinkInfo l = seen.poll(100, TimeUnit.MILLISECONDS);
+            if (l != null && what.test(l)) {
+                return l;
+            }
+        }
+        throw new AssertionError("no matching link event within 5 s");
+    }
+
+    @Test
+    void reportsInitialStateThenCarrierLossAndReturnWhenThePeerGoesDownAndUp() throws Exception {
+        LinkWatcher watcher = a.call(() -> {
+            LinkWatcher w = new LinkWatcher(seen::add);
+            w.start();
+            return w;
+        });
+        try {
+            LinkInfo initial = await(l -> l.name().equals("eth0"));
+            assertThat(initial.up()).isTrue();
+            assertThat(initial.lowerUp()).isTrue();
+
+            b.exec("ip", "link", "set", "eth0", "down");
+            LinkInfo down = await(l -> l.name().equals("eth0") && !l.lowerUp());
+            assertThat(down.up()).as("still administratively up").isTrue();
+            assertThat(down.running()).isFalse();
+            assertThat(down.usable()).isFalse();
+
+            b.exec("ip", "link", "set", "eth0", "up");
+            LinkInfo up = await(l -> l.name().equals("eth0") && l.lowerUp());
+            assertThat(up.usable()).isTrue();
+            assertThat(up.index()).isEqualTo(initial.index());
+        } finally {
+            watcher.close();
+        }
+    }
+
+    @Test
+    void reportsDeletedInterfacesAsDownAndStopsDeliveringAfterClose() throws Exception {
+        a.exec("ip", "link", "add", "br9", "type", "bridge");
+        a.exec("ip", "link", "set", "br9", "up");
+        LinkWatcher watcher = a.call(() -> {
+            LinkWatcher w = new LinkWatcher(seen::add);
+            w.start();
+            return w;
+        });
+        await(l -> l.name().equals("br9") && l.up());
+
+        a.exec("ip", "link", "del", "br9");
+        LinkInfo gone = await(l -> l.name().equals("br9") && l.flags() == 0);
+        assertThat(gone.up()).isFalse();
+        assertThat(gone.lowerUp()).isFalse();
+
+        watcher.close();
+        seen.clear();
+        b.exec("ip", "link", "set", "eth0", "down");
+        assertThat(seen.poll(500, TimeUnit.MILLISECONDS)).as("event after close").isNull();
+    }
+}
