@@ -117,7 +117,7 @@ public final class PacketPort implements AutoCloseable {
                 handle.loop(-1, listener);
             } catch (InterruptedException e) {
                 return; // breakLoop() from close()
-            } catch (PcapNativeException | NotOpenException e) {
+            } catch (PcapNativeException | NotOpenException | RuntimeException e) {
                 if (closing) {
                     return;
                 }

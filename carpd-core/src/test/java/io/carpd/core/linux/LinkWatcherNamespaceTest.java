@@ -5,7 +5,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -64,6 +67,51 @@ class LinkWatcherNamespaceTest {
             assertThat(up.usable()).isTrue();
             assertThat(up.index()).isEqualTo(initial.index());
         } finally {
+            watcher.close();
+        }
+    }
+
+    @Test
+    void resynchronisesAfterTheKernelDropsEventsAndEndsWithTheTrueState() throws Exception {
+        a.exec("ip", "link", "add", "br8", "type", "bridge");
+        CountDownLatch release = new CountDownLatch(1);
+        Map<String, LinkInfo> latest = new ConcurrentHashMap<>();
+        LinkWatcher watcher = a.call(() -> {
+            LinkWatcher w = new LinkWatcher(l -> {
+                try {
+                    release.await(); // a stalled consumer lets the socket buffer overflow
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                latest.put(l.name(), l);
+            });
+            w.start();
+            return w;
+        });
+        try {
+            StringBuilder batch = new StringBuilder();
+            for (int i = 0; i < 1500; i++) {
+                batch.append("link set br8 ").append(i % 2 == 0 ? "up" : "down").append('\n');
+            }
+            batch.append("link set br8 up\n");
+            a.sh("printf '" + batch.toString().replace("\n", "\\n") + "' | ip -batch -");
+            release.countDown();
+
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while ((watcher.resyncs() == 0 || !latest.containsKey("br8")) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            Thread.sleep(300); // let the watcher drain what is left
+            assertThat(watcher.resyncs()).as("overflow detected").isPositive();
+            LinkInfo truth = a.call(() -> {
+                try (RtNetlink nl = RtNetlink.open()) {
+                    return nl.link("br8");
+                }
+            });
+            assertThat(truth.up()).isTrue();
+            assertThat(latest.get("br8")).as("last delivered state of br8").isEqualTo(truth);
+        } finally {
+            release.countDown();
             watcher.close();
         }
     }

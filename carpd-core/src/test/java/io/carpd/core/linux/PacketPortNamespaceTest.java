@@ -121,6 +121,41 @@ class PacketPortNamespaceTest {
     }
 
     @Test
+    void captureSurvivesTheInterfaceGoingDownAndUpAndSendOnADownLinkIsCounted() throws Exception {
+        Netns x = Netns.create("ppx");
+        Netns y = Netns.create("ppy");
+        try {
+            Netns.veth(x, "eth0", y, "eth0");
+            BlockingQueue<byte[]> got = new LinkedBlockingQueue<>();
+            try (PacketPort sender = x.call(() -> PacketPort.open("eth0"));
+                 PacketPort receiver = y.call(() -> PacketPort.open("eth0"))) {
+                receiver.startCapture((f, n) -> got.add(Arrays.copyOf(f, n)));
+                byte[] before = ipv4Frame(112, (byte) 1);
+                sender.send(before, before.length);
+                assertThat(got.poll(3, TimeUnit.SECONDS)).isEqualTo(before);
+
+                y.exec("ip", "link", "set", "eth0", "down");
+                x.exec("ip", "link", "set", "eth0", "down");
+                assertThat(sender.send(before, before.length)).as("send on a down link").isFalse();
+                assertThat(sender.sendErrors()).isEqualTo(1);
+                assertThat(sender.lastError()).contains("eth0");
+                y.exec("ip", "link", "set", "eth0", "up");
+                x.exec("ip", "link", "set", "eth0", "up");
+
+                byte[] after = ipv4Frame(112, (byte) 2);
+                byte[] received = null;
+                for (int i = 0; i < 30 && received == null; i++) { // carrier takes a moment to return
+                    sender.send(after, after.length);
+                    received = got.poll(100, TimeUnit.MILLISECONDS);
+                }
+                assertThat(received).isEqualTo(after);
+            }
+        } finally {
+            Netns.closeAll(x, y);
+        }
+    }
+
+    @Test
     void gratuitousArpRepointsThePeersNeighbourEntry() throws Exception {
         b.exec("ip", "neigh", "replace", "192.0.2.100", "lladdr", "02:00:00:00:00:99", "dev", "eth0", "nud", "stale");
         byte[] vmac = MAC.parseHex("00:00:5e:00:01:07");
