@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Frames sent through pcap in namespace a arrive at pcap and at the kernel in namespace b. */
 class PacketPortNamespaceTest {
@@ -89,6 +90,12 @@ class PacketPortNamespaceTest {
         portA.send(carp, carp.length);
         // veth keeps order: the protocol-112 frame arriving first proves the UDP frame was not delivered.
         assertThat(receivedB.poll(3, TimeUnit.SECONDS)).isEqualTo(carp);
+    }
+
+    @Test
+    void openingAMissingInterfaceNamesIt() {
+        assertThatThrownBy(() -> a.call(() -> PacketPort.open("nope0")))
+                .isInstanceOf(LinuxIoException.class).hasMessageContaining("nope0").hasMessageContaining("ENODEV");
     }
 
     @Test
