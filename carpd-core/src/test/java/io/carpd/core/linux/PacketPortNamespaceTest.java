@@ -77,6 +77,7 @@ class PacketPortNamespaceTest {
         assertThat(receivedB.poll(3, TimeUnit.SECONDS)).isEqualTo(v6);
         assertThat(portA.framesSent() - sentBefore).isEqualTo(2);
         assertThat(portA.sendErrors()).isZero();
+        assertThat(portB.kernelDrops()).isZero();
         // The peer answers nothing on protocol 112, so anything a captured would be its own frames.
         assertThat(receivedA.poll(300, TimeUnit.MILLISECONDS)).as("own frame captured").isNull();
     }
