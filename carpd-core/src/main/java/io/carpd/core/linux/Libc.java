@@ -28,7 +28,6 @@ final class Libc {
     static final int SOCK_CLOEXEC = 0x80000;
     static final int SOL_SOCKET = 1;
     static final int SO_RCVBUF = 8;
-    static final int SO_RCVTIMEO = 20;
     static final int IPPROTO_IP = 0;
     static final int IPPROTO_IPV6 = 41;
     static final int IP_ADD_MEMBERSHIP = 35;
@@ -47,7 +46,6 @@ final class Libc {
 
     private static final MethodHandle SOCKET = errnoCall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle BIND = errnoCall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle GETSOCKNAME = errnoCall("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle SENDTO = errnoCall("sendto",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle RECV = errnoCall("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
@@ -96,15 +94,6 @@ final class Libc {
         MemorySegment st = CAPTURE_STATE.get();
         try {
             return intResult((int) BIND.invokeExact(st, fd, addr, (int) addr.byteSize()), st);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    static int getsockname(int fd, MemorySegment addr, MemorySegment lenInOut) {
-        MemorySegment st = CAPTURE_STATE.get();
-        try {
-            return intResult((int) GETSOCKNAME.invokeExact(st, fd, addr, lenInOut), st);
         } catch (Throwable t) {
             throw rethrow(t);
         }

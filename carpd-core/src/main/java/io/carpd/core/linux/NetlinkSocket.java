@@ -144,7 +144,7 @@ public final class NetlinkSocket implements AutoCloseable {
     private boolean receiveOnce(Consumer<NetlinkMessage> sink, boolean requestReply) {
         while (true) {
             ensureOpen();
-            int ready = Libc.pollIn(new int[] {fd, wakeFd}, requestReply ? 5_000 : -1);
+            int ready = requestReply ? Libc.pollIn(new int[] {fd}, 5_000) : Libc.pollIn(new int[] {fd, wakeFd}, -1);
             if (ready == -Errno.EINTR) {
                 continue;
             }
@@ -188,7 +188,10 @@ public final class NetlinkSocket implements AutoCloseable {
         }
     }
 
-    /** Makes a blocked {@link #receive} return false; safe from any thread. */
+    /**
+     * Makes a blocked {@link #receive} return false, and every later one too (it is the stop signal of a
+     * subscriber thread); safe from any thread. Does not affect {@link #transact}.
+     */
     public void wakeUp() {
         if (!closed) {
             Libc.signalEventfd(wakeFd);
