@@ -280,18 +280,22 @@ class ControlServerTest {
     @Test
     void nonRootPeerIsRefusedEvenWhenTheFileModeAllowsIt() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root to run a peer as nobody");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")) && Files.isExecutable(Path.of("/usr/bin/curl")),
-                "needs setpriv and curl");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")) && Files.isExecutable(Path.of("/usr/bin/socat")),
+                "needs setpriv and socat (installed by .ci/run)");
         Path sock = server.socketPath();
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.setPosixFilePermissions(sock.getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.setPosixFilePermissions(sock, PosixFilePermissions.fromString("rw-rw-rw-"));
         Process p = new ProcessBuilder("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                "/usr/bin/curl", "-s", "-w", "\n%{http_code}", "--unix-socket", sock.toString(), "http://carpd/api/v1/status")
+                "/usr/bin/socat", "-t5", "-", "UNIX-CONNECT:" + sock)
                 .redirectErrorStream(true).start();
+        p.getOutputStream().write("GET /api/v1/status HTTP/1.1\r\nHost: carpd\r\nConnection: close\r\n\r\n".getBytes());
+        p.getOutputStream().close();
         assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
         String out = new String(p.getInputStream().readAllBytes());
-        assertThat(out).contains("uid 65534 is not root").endsWith("403");
+        assertThat(out).startsWith("HTTP/1.1 403 Forbidden");
+        assertThat(out).contains("{\"error\":\"uid 65534 is not root\"}");
+        assertThat(plane.commands).isEmpty();
     }
 
     static void awaitTrue(java.util.function.BooleanSupplier cond) throws InterruptedException {
