@@ -163,6 +163,33 @@ class ControlVerbsTest {
     }
 
     @Test
+    void eventsFollowPrintsLiveEventsUntilTheDaemonGoesAway() throws Exception {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int[] code = {-1};
+        Thread t = Thread.ofPlatform().start(() -> code[0] = cl.execute("events", "--socket", socket.toString(), "-n", "1", "--follow"));
+        await(() -> out.toString().lines().count() == 1 && plane.followers.size() == 1);
+        plane.followers.forEach(f -> f.accept(new NodeEventRecord(4, T0.plusSeconds(4), "maintenance", null, 0, "maintenance on")));
+        await(() -> out.toString().lines().count() == 2);
+        assertThat(out.toString().lines().toList()).containsExactly(
+                "2026-11-25T20:00:03Z transition: event 3", "2026-11-25T20:00:04Z maintenance: maintenance on");
+        server.close();
+        t.join(10_000);
+        assertThat(code[0]).isEqualTo(1);
+        assertThat(err.toString()).startsWith("carpd events: connection closed");
+    }
+
+    static void await(java.util.function.BooleanSupplier cond) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!cond.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("condition not met within 10 s");
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
     void usageErrorsExitTwo() {
         assertThat(carpd("frobnicate").code()).isEqualTo(2);
         assertThat(verb("maintenance", "maybe").code()).isEqualTo(2);
@@ -250,9 +277,12 @@ class ControlVerbsTest {
             return List.copyOf(journal.subList(Math.max(0, journal.size() - n), journal.size()));
         }
 
+        final List<Consumer<NodeEventRecord>> followers = new CopyOnWriteArrayList<>();
+
         @Override
         public Subscription subscribe(Consumer<NodeEventRecord> listener) {
-            return () -> {};
+            followers.add(listener);
+            return () -> followers.remove(listener);
         }
     }
 }

@@ -2,10 +2,10 @@ package io.carpd.core.api;
 
 import io.carpd.core.metrics.CarpdMetrics;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -50,8 +50,11 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final boolean tcp;
     private final BearerToken token;  // TCP listener only; null = TCP is read-only
 
+    // Connection state, touched only on the connection's event loop.
     private String peerDenial;
     private boolean streaming;
+    private boolean busy;        // a request is being answered
+    private boolean inputClosed; // the client half-closed (e.g. socat after sending its request)
     private ControlPlane.Subscription subscription;
 
     private ApiHandler(ControlPlane plane, CarpdMetrics metrics, Executor workers, PeerPolicy peers, boolean tcp, BearerToken token) {
@@ -97,6 +100,16 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            inputClosed = true;
+            // A follower that hangs up ends its stream; a pending answer is still delivered.
+            if (!busy) ctx.close();
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         log.debug("control connection {} failed", ctx.channel(), cause);
         ctx.close();
@@ -105,6 +118,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
         if (streaming) return; // an events stream owns this connection until the client hangs up
+        busy = true;            // every path below ends in send() (which clears it) or a stream
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         if (!req.decoderResult().isSuccess()) {
             send(ctx, Reply.error(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request: " + req.decoderResult().cause().getMessage()), false);
@@ -287,6 +301,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
      */
     private void startStream(ChannelHandlerContext ctx, int n) {
         streaming = true;
+        busy = false;
         EventStream stream = new EventStream(ctx);
         workers.execute(() -> {
             ControlPlane.Subscription sub;
@@ -369,17 +384,20 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return Reply.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error: " + e);
     }
 
-    private static void send(ChannelHandlerContext ctx, Reply reply, boolean keepAlive) {
+    /** Writes a whole answer; may be called from any thread. */
+    private void send(ChannelHandlerContext ctx, Reply reply, boolean keepAlive) {
         FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, reply.status(), Unpooled.wrappedBuffer(reply.body()));
         resp.headers().set(HttpHeaderNames.CONTENT_TYPE, reply.contentType());
         resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, reply.body().length);
         reply.headers().forEach(resp.headers()::set);
         resp.headers().set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
-        var written = ctx.writeAndFlush(resp);
-        if (keepAlive) {
-            written.addListener(f -> ctx.channel().config().setAutoRead(true));
-        } else {
-            written.addListener(ChannelFutureListener.CLOSE);
-        }
+        ctx.writeAndFlush(resp).addListener(f -> { // runs on the event loop
+            busy = false;
+            if (keepAlive && !inputClosed) {
+                ctx.channel().config().setAutoRead(true);
+            } else {
+                ctx.close();
+            }
+        });
     }
 }

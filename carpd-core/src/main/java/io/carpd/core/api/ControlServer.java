@@ -4,10 +4,13 @@ import io.carpd.core.metrics.CarpdMetrics;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -53,6 +56,7 @@ public final class ControlServer implements AutoCloseable {
     private final IoEventLoopGroup loop;
     private final ExecutorService workers;
     private final Path socket;
+    private final ChannelGroup connections;
     private Channel unixChannel;
     private Channel tcpChannel;
 
@@ -60,6 +64,7 @@ public final class ControlServer implements AutoCloseable {
         this.socket = socket;
         this.loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("carpd-api", true), EpollIoHandler.newFactory());
         this.workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("carpd-api-call-", 0).factory());
+        this.connections = new DefaultChannelGroup("carpd-api", loop.next());
     }
 
     /**
@@ -121,9 +126,11 @@ public final class ControlServer implements AutoCloseable {
         var bootstrap = new ServerBootstrap()
                 .group(loop)
                 .channel(type)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true) // answer clients that shut down writing after the request
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        connections.add(ch);
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_REQUEST_BYTES), handler.get());
                     }
                 });
@@ -148,6 +155,7 @@ public final class ControlServer implements AutoCloseable {
     public void close() {
         if (unixChannel != null) unixChannel.close().awaitUninterruptibly();
         if (tcpChannel != null) tcpChannel.close().awaitUninterruptibly();
+        connections.close().awaitUninterruptibly(); // ends event streams too
         loop.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         workers.shutdownNow();
         if (unixChannel != null) {

@@ -298,6 +298,50 @@ class ControlServerTest {
         assertThat(plane.commands).isEmpty();
     }
 
+    @Test
+    void memberOfSocketGroupIsAllowed() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root to run a peer as nobody");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")) && Files.isExecutable(Path.of("/usr/bin/socat")),
+                "needs setpriv and socat (installed by .ci/run)");
+        server.close();
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path sock = dir.resolve("group.sock");
+        String group = groupName(65534);
+        org.junit.jupiter.api.Assumptions.assumeTrue(group != null, "no group with gid 65534");
+        server = ControlServer.start(plane, new CarpdMetrics(plane, "t"), new ControlServerSettings(sock, group, null, null));
+        for (String[] ids : new String[][] {{"--regid=65534", "--clear-groups"}, {"--regid=65533", "--groups=65534"}}) {
+            Process p = new ProcessBuilder("/usr/bin/setpriv", "--reuid=65534", ids[0], ids[1],
+                    "/usr/bin/socat", "-t5", "-", "UNIX-CONNECT:" + sock).redirectErrorStream(true).start();
+            p.getOutputStream().write("POST /api/v1/disable HTTP/1.1\r\nHost: carpd\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".getBytes());
+            p.getOutputStream().close();
+            assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(new String(p.getInputStream().readAllBytes())).as("peer %s", String.join(" ", ids)).startsWith("HTTP/1.1 200 OK");
+        }
+        assertThat(plane.disabled).isTrue();
+    }
+
+    static String groupName(int gid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/etc/group"))) {
+            String[] f = line.split(":");
+            if (f.length > 2 && f[2].equals(Integer.toString(gid))) return f[0];
+        }
+        return null;
+    }
+
+    @Test
+    void tokenFileMustBePrivateAndNonEmpty() throws IOException {
+        Path f = Files.writeString(dir.resolve("api.token"), "  abc123\n");
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
+        assertThat(ControlServerSettings.readTokenFile(f)).isEqualTo("abc123");
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ControlServerSettings.readTokenFile(f))
+                .hasMessageContaining("readable by every user");
+        Path empty = Files.writeString(dir.resolve("empty.token"), "\n");
+        Files.setPosixFilePermissions(empty, PosixFilePermissions.fromString("rw-------"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ControlServerSettings.readTokenFile(empty))
+                .hasMessageContaining("file is empty");
+    }
+
     static void awaitTrue(java.util.function.BooleanSupplier cond) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!cond.getAsBoolean()) {
