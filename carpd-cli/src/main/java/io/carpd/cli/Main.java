@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             io.carpd.cli.control.EventsCommand.class,
             picocli.AutoComplete.GenerateCompletion.class,
             picocli.codegen.docgen.manpage.ManPageGenerator.class,
+            CheckConfigCommand.class,
         })
 public final class Main implements Runnable {
 
