@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -181,7 +182,7 @@ class ControlVerbsTest {
         assertThat(err.toString()).startsWith("carpd events: connection closed");
     }
 
-    static void await(java.util.function.BooleanSupplier cond) throws InterruptedException {
+    static void await(BooleanSupplier cond) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (!cond.getAsBoolean()) {
             if (System.nanoTime() > deadline) throw new AssertionError("condition not met within 10 s");

@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +48,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final ControlPlane plane;
     private final CarpdMetrics metrics;
     private final Executor workers;
+    private final Semaphore calls;    // shared by all connections: bounds the load put on the daemon loop
     private final PeerPolicy peers;   // Unix listener only; null until the socket is secured
     private final boolean tcp;
     private final BearerToken token;  // TCP listener only; null = TCP is read-only
@@ -57,21 +60,23 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private boolean inputClosed; // the client half-closed (e.g. socat after sending its request)
     private ControlPlane.Subscription subscription;
 
-    private ApiHandler(ControlPlane plane, CarpdMetrics metrics, Executor workers, PeerPolicy peers, boolean tcp, BearerToken token) {
+    private ApiHandler(ControlPlane plane, CarpdMetrics metrics, Executor workers, Semaphore calls, PeerPolicy peers,
+                       boolean tcp, BearerToken token) {
         this.plane = plane;
         this.metrics = metrics;
         this.workers = workers;
+        this.calls = calls;
         this.peers = peers;
         this.tcp = tcp;
         this.token = token;
     }
 
-    static ApiHandler unix(ControlPlane plane, CarpdMetrics metrics, Executor workers, PeerPolicy peers) {
-        return new ApiHandler(plane, metrics, workers, peers, false, null);
+    static ApiHandler unix(ControlPlane plane, CarpdMetrics metrics, Executor workers, Semaphore calls, PeerPolicy peers) {
+        return new ApiHandler(plane, metrics, workers, calls, peers, false, null);
     }
 
-    static ApiHandler tcp(ControlPlane plane, CarpdMetrics metrics, Executor workers, BearerToken token) {
-        return new ApiHandler(plane, metrics, workers, null, true, token);
+    static ApiHandler tcp(ControlPlane plane, CarpdMetrics metrics, Executor workers, Semaphore calls, BearerToken token) {
+        return new ApiHandler(plane, metrics, workers, calls, null, true, token);
     }
 
     @Override
@@ -101,6 +106,9 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent && !busy && !streaming) {
+            ctx.close(); // an idle or half-sent request must not hold a connection forever
+        }
         if (evt instanceof ChannelInputShutdownEvent) {
             inputClosed = true;
             // A follower that hangs up ends its stream; a pending answer is still delivered.
@@ -155,8 +163,20 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         if (work == null) return; // an events stream was started
+        if (!calls.tryAcquire()) {
+            send(ctx, Reply.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "too many control calls in progress; retry"), keepAlive);
+            return;
+        }
         ctx.channel().config().setAutoRead(false);
-        workers.execute(() -> send(ctx, run(work), keepAlive));
+        workers.execute(() -> {
+            Reply reply;
+            try {
+                reply = run(work);
+            } finally {
+                calls.release();
+            }
+            send(ctx, reply, keepAlive);
+        });
     }
 
     private Reply authorize(String authorization) {

@@ -17,6 +17,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -30,6 +31,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -52,11 +54,15 @@ public final class ControlServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
     private static final int MAX_REQUEST_BYTES = 64 * 1024;
+    /** Control calls running at once, over all connections; more are answered 503. */
+    static final int MAX_CONCURRENT_CALLS = 16;
+    private static final int IDLE_SECONDS = 60;
 
     private final IoEventLoopGroup loop;
     private final ExecutorService workers;
     private final Path socket;
     private final ChannelGroup connections;
+    private final Semaphore calls = new Semaphore(MAX_CONCURRENT_CALLS);
     private Channel unixChannel;
     private Channel tcpChannel;
 
@@ -80,7 +86,7 @@ public final class ControlServer implements AutoCloseable {
             if (settings.tcp() != null) {
                 BearerToken token = settings.token() == null ? null : new BearerToken(settings.token());
                 server.tcpChannel = server.bind(EpollServerSocketChannel.class, settings.tcp(), "api.tcp " + settings.tcp(),
-                        () -> ApiHandler.tcp(plane, metrics, server.workers, token));
+                        () -> ApiHandler.tcp(plane, metrics, server.workers, server.calls, token));
                 if (token == null) log.warn("api.tcp: no token_file configured, TCP listener is read-only");
             }
         } catch (IOException | RuntimeException e) {
@@ -95,7 +101,7 @@ public final class ControlServer implements AutoCloseable {
         removeStaleSocket();
         var policy = new AtomicReference<PeerPolicy>();
         unixChannel = bind(EpollServerDomainSocketChannel.class, new DomainSocketAddress(socket.toString()), "api.socket " + socket,
-                () -> ApiHandler.unix(plane, metrics, workers, policy.get()));
+                () -> ApiHandler.unix(plane, metrics, workers, calls, policy.get()));
         // Until the policy is set, connections are refused: between bind and chmod the file has the
         // umask's mode. The peer-credential check is the real guard; the mode is defence in depth.
         int gid = -1;
@@ -131,7 +137,8 @@ public final class ControlServer implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         connections.add(ch);
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_REQUEST_BYTES), handler.get());
+                        ch.pipeline().addLast(new IdleStateHandler(IDLE_SECONDS, 0, 0), new HttpServerCodec(),
+                                new HttpObjectAggregator(MAX_REQUEST_BYTES), handler.get());
                     }
                 });
         var bound = bootstrap.bind(address).awaitUninterruptibly();

@@ -1,6 +1,8 @@
 package io.carpd.core.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,9 +14,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -104,7 +109,7 @@ class ControlServerTest {
     void unknownSocketGroupIsAnErrorNamingIt() {
         server.close();
         var settings = new ControlServerSettings(dir.resolve("x.sock"), "no-such-group-cd42", null, null);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ControlServer.start(plane, new CarpdMetrics(plane, "t"), settings))
+        assertThatThrownBy(() -> ControlServer.start(plane, new CarpdMetrics(plane, "t"), settings))
                 .isInstanceOf(IOException.class).hasMessageContaining("api.socket_group no-such-group-cd42");
     }
 
@@ -121,7 +126,7 @@ class ControlServerTest {
         assertThat(new ControlClient(sock).get("/api/v1/status").status()).isEqualTo(200);
 
         Path regular = Files.writeString(dir.resolve("file.sock"), "not a socket");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+        assertThatThrownBy(() ->
                         ControlServer.start(plane, new CarpdMetrics(plane, "t"), ControlServerSettings.unixOnly(regular)))
                 .isInstanceOf(IOException.class).hasMessageContaining("is not a socket");
     }
@@ -279,8 +284,8 @@ class ControlServerTest {
 
     @Test
     void nonRootPeerIsRefusedEvenWhenTheFileModeAllowsIt() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root to run a peer as nobody");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")) && Files.isExecutable(Path.of("/usr/bin/socat")),
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root to run a peer as nobody");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")) && Files.isExecutable(Path.of("/usr/bin/socat")),
                 "needs setpriv and socat (installed by .ci/run)");
         Path sock = server.socketPath();
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -300,14 +305,14 @@ class ControlServerTest {
 
     @Test
     void memberOfSocketGroupIsAllowed() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root to run a peer as nobody");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")) && Files.isExecutable(Path.of("/usr/bin/socat")),
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root to run a peer as nobody");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")) && Files.isExecutable(Path.of("/usr/bin/socat")),
                 "needs setpriv and socat (installed by .ci/run)");
         server.close();
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path sock = dir.resolve("group.sock");
         String group = groupName(65534);
-        org.junit.jupiter.api.Assumptions.assumeTrue(group != null, "no group with gid 65534");
+        assumeTrue(group != null, "no group with gid 65534");
         server = ControlServer.start(plane, new CarpdMetrics(plane, "t"), new ControlServerSettings(sock, group, null, null));
         for (String[] ids : new String[][] {{"--regid=65534", "--clear-groups"}, {"--regid=65533", "--groups=65534"}}) {
             Process p = new ProcessBuilder("/usr/bin/setpriv", "--reuid=65534", ids[0], ids[1],
@@ -334,15 +339,40 @@ class ControlServerTest {
         Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
         assertThat(ControlServerSettings.readTokenFile(f)).isEqualTo("abc123");
         Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ControlServerSettings.readTokenFile(f))
+        assertThatThrownBy(() -> ControlServerSettings.readTokenFile(f))
                 .hasMessageContaining("readable by every user");
         Path empty = Files.writeString(dir.resolve("empty.token"), "\n");
         Files.setPosixFilePermissions(empty, PosixFilePermissions.fromString("rw-------"));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ControlServerSettings.readTokenFile(empty))
+        assertThatThrownBy(() -> ControlServerSettings.readTokenFile(empty))
                 .hasMessageContaining("file is empty");
     }
 
-    static void awaitTrue(java.util.function.BooleanSupplier cond) throws InterruptedException {
+    @Test
+    void tooManyConcurrentCallsAre503AndTheRestComplete() throws Exception {
+        plane.gate = new CountDownLatch(1);
+        List<Thread> blocked = new ArrayList<>();
+        List<Integer> codes = new CopyOnWriteArrayList<>();
+        for (int i = 0; i < ControlServer.MAX_CONCURRENT_CALLS; i++) {
+            blocked.add(Thread.ofPlatform().start(() -> {
+                try {
+                    codes.add(unix.get("/api/v1/status").status());
+                } catch (IOException e) {
+                    codes.add(-1);
+                }
+            }));
+        }
+        awaitTrue(() -> plane.waiting.get() == ControlServer.MAX_CONCURRENT_CALLS);
+        var refused = unix.get("/api/v1/status");
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(json(refused).get("error").asText()).contains("retry");
+        plane.gate.countDown();
+        plane.gate = null;
+        for (Thread t : blocked) t.join(10_000);
+        assertThat(codes).hasSize(ControlServer.MAX_CONCURRENT_CALLS).containsOnly(200);
+        assertThat(unix.get("/api/v1/status").status()).isEqualTo(200);
+    }
+
+    static void awaitTrue(BooleanSupplier cond) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!cond.getAsBoolean()) {
             if (System.nanoTime() > deadline) throw new AssertionError("condition not met within 10 s");
