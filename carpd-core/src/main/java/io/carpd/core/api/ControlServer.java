@@ -20,8 +20,11 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -124,7 +127,11 @@ public final class ControlServer implements AutoCloseable {
         if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) return;
         int mode = (Integer) Files.getAttribute(socket, "unix:mode", LinkOption.NOFOLLOW_LINKS);
         if ((mode & 0170000) != 0140000) throw new IOException("api.socket " + socket + " exists and is not a socket");
-        Files.delete(socket);
+        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            throw new IOException("api.socket " + socket + " is in use by another process (is carpd already running?)");
+        } catch (ConnectException | java.nio.file.NoSuchFileException e) {
+            Files.deleteIfExists(socket); // left behind by a daemon that died: nobody listens
+        }
     }
 
     private Channel bind(Class<? extends ServerChannel> type, SocketAddress address, String what, Supplier<ApiHandler> handler)

@@ -132,6 +132,14 @@ class ControlServerTest {
     }
 
     @Test
+    void aSocketInUseIsNotTakenOver() throws IOException {
+        var settings = ControlServerSettings.unixOnly(server.socketPath());
+        assertThatThrownBy(() -> ControlServer.start(plane, new CarpdMetrics(plane, "t"), settings))
+                .isInstanceOf(IOException.class).hasMessageContaining("is in use by another process");
+        assertThat(unix.get("/api/v1/status").status()).isEqualTo(200);
+    }
+
+    @Test
     void mutationOverTcpWithoutTokenIs401() throws IOException {
         var r = tcpAnonymous.post("/api/v1/maintenance", "{\"enabled\":true}");
         assertThat(r.status()).isEqualTo(401);
