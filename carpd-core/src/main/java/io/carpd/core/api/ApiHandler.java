@@ -2,10 +2,10 @@ package io.carpd.core.api;
 
 import io.carpd.core.metrics.CarpdMetrics;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,29 +48,35 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final ControlPlane plane;
     private final CarpdMetrics metrics;
     private final Executor workers;
+    private final Semaphore calls;    // shared by all connections: bounds the load put on the daemon loop
     private final PeerPolicy peers;   // Unix listener only; null until the socket is secured
     private final boolean tcp;
     private final BearerToken token;  // TCP listener only; null = TCP is read-only
 
+    // Connection state, touched only on the connection's event loop.
     private String peerDenial;
     private boolean streaming;
+    private boolean busy;        // a request is being answered
+    private boolean inputClosed; // the client half-closed (e.g. socat after sending its request)
     private ControlPlane.Subscription subscription;
 
-    private ApiHandler(ControlPlane plane, CarpdMetrics metrics, Executor workers, PeerPolicy peers, boolean tcp, BearerToken token) {
+    private ApiHandler(ControlPlane plane, CarpdMetrics metrics, Executor workers, Semaphore calls, PeerPolicy peers,
+                       boolean tcp, BearerToken token) {
         this.plane = plane;
         this.metrics = metrics;
         this.workers = workers;
+        this.calls = calls;
         this.peers = peers;
         this.tcp = tcp;
         this.token = token;
     }
 
-    static ApiHandler unix(ControlPlane plane, CarpdMetrics metrics, Executor workers, PeerPolicy peers) {
-        return new ApiHandler(plane, metrics, workers, peers, false, null);
+    static ApiHandler unix(ControlPlane plane, CarpdMetrics metrics, Executor workers, Semaphore calls, PeerPolicy peers) {
+        return new ApiHandler(plane, metrics, workers, calls, peers, false, null);
     }
 
-    static ApiHandler tcp(ControlPlane plane, CarpdMetrics metrics, Executor workers, BearerToken token) {
-        return new ApiHandler(plane, metrics, workers, null, true, token);
+    static ApiHandler tcp(ControlPlane plane, CarpdMetrics metrics, Executor workers, Semaphore calls, BearerToken token) {
+        return new ApiHandler(plane, metrics, workers, calls, null, true, token);
     }
 
     @Override
@@ -97,6 +105,19 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent && !busy && !streaming) {
+            ctx.close(); // an idle or half-sent request must not hold a connection forever
+        }
+        if (evt instanceof ChannelInputShutdownEvent) {
+            inputClosed = true;
+            // A follower that hangs up ends its stream; a pending answer is still delivered.
+            if (!busy) ctx.close();
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         log.debug("control connection {} failed", ctx.channel(), cause);
         ctx.close();
@@ -105,6 +126,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
         if (streaming) return; // an events stream owns this connection until the client hangs up
+        busy = true;            // every path below ends in send() (which clears it) or a stream
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         if (!req.decoderResult().isSuccess()) {
             send(ctx, Reply.error(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request: " + req.decoderResult().cause().getMessage()), false);
@@ -141,8 +163,20 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         if (work == null) return; // an events stream was started
+        if (!calls.tryAcquire()) {
+            send(ctx, Reply.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "too many control calls in progress; retry"), keepAlive);
+            return;
+        }
         ctx.channel().config().setAutoRead(false);
-        workers.execute(() -> send(ctx, run(work), keepAlive));
+        workers.execute(() -> {
+            Reply reply;
+            try {
+                reply = run(work);
+            } finally {
+                calls.release();
+            }
+            send(ctx, reply, keepAlive);
+        });
     }
 
     private Reply authorize(String authorization) {
@@ -287,6 +321,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
      */
     private void startStream(ChannelHandlerContext ctx, int n) {
         streaming = true;
+        busy = false;
         EventStream stream = new EventStream(ctx);
         workers.execute(() -> {
             ControlPlane.Subscription sub;
@@ -369,17 +404,20 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return Reply.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error: " + e);
     }
 
-    private static void send(ChannelHandlerContext ctx, Reply reply, boolean keepAlive) {
+    /** Writes a whole answer; may be called from any thread. */
+    private void send(ChannelHandlerContext ctx, Reply reply, boolean keepAlive) {
         FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, reply.status(), Unpooled.wrappedBuffer(reply.body()));
         resp.headers().set(HttpHeaderNames.CONTENT_TYPE, reply.contentType());
         resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, reply.body().length);
         reply.headers().forEach(resp.headers()::set);
         resp.headers().set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
-        var written = ctx.writeAndFlush(resp);
-        if (keepAlive) {
-            written.addListener(f -> ctx.channel().config().setAutoRead(true));
-        } else {
-            written.addListener(ChannelFutureListener.CLOSE);
-        }
+        ctx.writeAndFlush(resp).addListener(f -> { // runs on the event loop
+            busy = false;
+            if (keepAlive && !inputClosed) {
+                ctx.channel().config().setAutoRead(true);
+            } else {
+                ctx.close();
+            }
+        });
     }
 }
