@@ -157,6 +157,8 @@ public final class HookRunner implements AutoCloseable {
             while ((event = next()) != null) {
                 try {
                     runAll(event);
+                } catch (RuntimeException e) {
+                    log.error("hooks for {} aborted by an unexpected error", HookInvocation.describe(event), e);
                 } finally {
                     lock.lock();
                     try {
@@ -169,8 +171,6 @@ public final class HookRunner implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             // close(): the running hook was killed in run(), nothing else to clean up.
-        } catch (RuntimeException e) {
-            log.error("hook worker stopped by an unexpected error; no more hooks run", e);
         }
     }
 

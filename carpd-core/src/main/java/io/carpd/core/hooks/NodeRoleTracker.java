@@ -44,6 +44,14 @@ public final class NodeRoleTracker {
         return withRoleChange(vhid, t.reason());
     }
 
+    /** Adds a VHID (in INIT) created by a reload; returns a {@link HookEvent.NodeRole} if that changed the role. */
+    public List<HookEvent> added(VhKey key, String reason) {
+        if (states.putIfAbsent(key, CarpState.INIT) != null) {
+            return List.of();
+        }
+        return withRoleChange(null, reason);
+    }
+
     /** Forgets a VHID removed by a reload; returns a {@link HookEvent.NodeRole} if that changed the role. */
     public List<HookEvent> removed(VhKey key, String reason) {
         if (states.remove(key) == null) {

@@ -53,6 +53,18 @@ class NodeRoleTrackerTest {
     }
 
     @Test
+    void aVhidAddedByReloadStartsInInit() {
+        step(WAN, CarpState.INIT, CarpState.MASTER);
+        step(LAN, CarpState.INIT, CarpState.MASTER);
+        VhKey dmz = new VhKey("dmz", 3);
+
+        assertThat(tracker.added(dmz, "reload")).containsExactly(new HookEvent.NodeRole(Role.MASTER, Role.MIXED, "reload"));
+        assertThat(tracker.added(dmz, "reload")).isEmpty();
+        assertThat(roleChanges(tracker.transition(dmz, List.of(), 0, new VhAction.Transition(CarpState.INIT, CarpState.MASTER, "up"))))
+                .containsExactly(new HookEvent.NodeRole(Role.MIXED, Role.MASTER, "up"));
+    }
+
+    @Test
     void aVhidNotSeenBeforeIsAdded() {
         NodeRoleTracker empty = new NodeRoleTracker(List.of());
         assertThat(empty.role()).isEqualTo(Role.INIT);
