@@ -139,6 +139,9 @@ public final class CtMessages {
     /** Parses one CT_NEW / CT_DELETE message (header at {@code msg}, total {@code len} bytes). */
     public static ConnState parse(ByteBuffer buf, int msg, int len) {
         int body = msg + NlBuilder.NLMSG_HDRLEN;
+        if (buf.getInt(msg) != len) {
+            throw new MalformedNetlinkException("conntrack message claims " + buf.getInt(msg) + " bytes, has " + len);
+        }
         if (len < NlBuilder.NLMSG_HDRLEN + 4) {
             throw new MalformedNetlinkException("conntrack message of " + len + " bytes has no nfgenmsg");
         }
