@@ -12,9 +12,12 @@ public sealed interface SyncRecord {
     /**
      * Liveness and round-trip time: {@code timestamp} is the sender's clock; {@code echo} is the
      * last timestamp it received from the peer, held for {@code echoDelayNanos} before this send
-     * (0/0 before any was received), so the peer measures RTT as now - echo - delay on its clock.
+     * ({@link #NO_ECHO} delay before any was received), so the peer measures RTT as
+     * now - echo - delay on its own clock.
      */
-    record Keepalive(long timestamp, long echo, long echoDelayNanos) implements SyncRecord {}
+    record Keepalive(long timestamp, long echo, long echoDelayNanos) implements SyncRecord {
+        public static final long NO_ECHO = -1;
+    }
 
     /** The sender has processed every frame up to and including {@code seq}. */
     record Ack(long seq) implements SyncRecord {}
