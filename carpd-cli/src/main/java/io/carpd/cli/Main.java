@@ -5,7 +5,10 @@ import picocli.CommandLine.Command;
 
 /** The {@code carpd} command. Subcommands are added as they are built. */
 @Command(name = "carpd", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "CARP high-availability daemon for Linux firewalls.")
+        description = "CARP high-availability daemon for Linux firewalls.",
+        subcommands = {
+            CheckConfigCommand.class,
+        })
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -1,0 +1,218 @@
+package io.carpd.core.linux;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * A netlink socket over FFM: requests with sequence numbers, acknowledgements (NLMSG_ERROR with 0 or
+ * -errno), multipart dumps ending in NLMSG_DONE, and for subscribers a blocking receive that another
+ * thread can interrupt with {@link #wakeUp()}.
+ *
+ * <p>Requests are not thread-safe (callers serialise them); {@link #wakeUp()} and {@link #close()}
+ * may come from any thread. The socket belongs to the network namespace of the thread that opened it.
+ */
+public final class NetlinkSocket implements AutoCloseable {
+    public static final int NETLINK_ROUTE = 0;
+    public static final int NETLINK_NETFILTER = 12;
+    private static final int RECV_BUFFER = 64 * 1024;
+    private static final int MAX_DUMP_RETRIES = 3;
+
+    private final int fd;
+    private final int wakeFd;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment recvBuffer;
+    private final AtomicInteger sequence = new AtomicInteger((int) (System.nanoTime() & 0x3fffffff));
+    private volatile boolean closed;
+
+    private NetlinkSocket(int fd, int wakeFd) {
+        this.fd = fd;
+        this.wakeFd = wakeFd;
+        this.recvBuffer = arena.allocate(RECV_BUFFER, 8);
+    }
+
+    /**
+     * Opens and binds a netlink socket of {@code protocol} (e.g. {@link #NETLINK_ROUTE}) subscribed to
+     * the multicast {@code groups} bitmask (0 for a request-only socket).
+     */
+    public static NetlinkSocket open(int protocol, int groups) {
+        int fd = Libc.socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, protocol);
+        if (fd < 0) {
+            throw new LinuxIoException("cannot open netlink socket (protocol " + protocol + ")", -fd);
+        }
+        int wake = Libc.eventfd();
+        if (wake < 0) {
+            Libc.close(fd);
+            throw new LinuxIoException("cannot create eventfd for netlink socket", -wake);
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment addr = a.allocate(12, 4);
+            addr.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_NETLINK);
+            addr.set(ValueLayout.JAVA_INT, 8, groups);
+            int r = Libc.bind(fd, addr);
+            if (r < 0) {
+                Libc.close(fd);
+                Libc.close(wake);
+                throw new LinuxIoException("cannot bind netlink socket (protocol " + protocol + ", groups 0x"
+                        + Integer.toHexString(groups) + ")", -r);
+            }
+        }
+        // A subscriber that falls behind loses events (ENOBUFS) and must resync; a larger buffer makes that rarer.
+        Libc.setsockoptInt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, 1 << 20);
+        return new NetlinkSocket(fd, wake);
+    }
+
+    /** Outcome of one request: the error field of its NLMSG_ERROR (0 = ok, else -errno) and any replies. */
+    public record Reply(int error, List<NetlinkMessage> messages) {
+    }
+
+    /**
+     * Sends {@code request} and collects everything the kernel answers for its sequence number until the
+     * acknowledgement, NLMSG_DONE, or (for a plain GET without ACK) the first reply.
+     */
+    public Reply transact(NetlinkRequest request) {
+        int flags = request.flags();
+        boolean dump = (flags & NetlinkRequest.NLM_F_DUMP) == NetlinkRequest.NLM_F_DUMP;
+        for (int attempt = 0; ; attempt++) {
+            int seq = sequence.incrementAndGet();
+            send(request.finish(seq), request);
+            Reply reply = collect(seq, dump, (flags & NetlinkRequest.NLM_F_ACK) != 0);
+            boolean interrupted = reply.messages.stream()
+                    .anyMatch(m -> (m.flags() & NetlinkRequest.NLM_F_DUMP_INTR) != 0);
+            if (!interrupted || attempt >= MAX_DUMP_RETRIES) {
+                return reply;
+            }
+        }
+    }
+
+    private void send(ByteBuffer msg, NetlinkRequest request) {
+        ensureOpen();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment seg = a.allocate(msg.limit(), 8);
+            seg.copyFrom(MemorySegment.ofBuffer(msg));
+            MemorySegment kernel = a.allocate(12, 4);
+            kernel.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_NETLINK);
+            long r = Libc.sendto(fd, seg, msg.limit(), kernel);
+            if (r < 0) {
+                throw new LinuxIoException("netlink send of message type " + request.type() + " failed", (int) -r);
+            }
+        }
+    }
+
+    private Reply collect(int seq, boolean dump, boolean ack) {
+        List<NetlinkMessage> replies = new ArrayList<>();
+        while (true) {
+            int[] status = {Integer.MIN_VALUE};
+            receiveOnce(m -> {
+                if (m.sequence() != seq || status[0] != Integer.MIN_VALUE) {
+                    return; // stale answer to an earlier request, or trailing data after the end
+                }
+                switch (m.type()) {
+                    case NetlinkMessage.NLMSG_ERROR -> status[0] = m.error();
+                    case NetlinkMessage.NLMSG_DONE -> status[0] = 0;
+                    case NetlinkMessage.NLMSG_NOOP, NetlinkMessage.NLMSG_OVERRUN -> { }
+                    default -> {
+                        replies.add(m);
+                        if (!dump && !ack) {
+                            status[0] = 0;
+                        }
+                    }
+                }
+            }, true);
+            if (status[0] != Integer.MIN_VALUE) {
+                return new Reply(status[0], replies);
+            }
+        }
+    }
+
+    /**
+     * Blocks until one datagram arrives and hands each message in it to {@code sink}.
+     *
+     * @return false when woken by {@link #wakeUp()} or closed; true after delivering a datagram
+     * @throws LinuxIoException on receive errors; ENOBUFS means events were lost (resync)
+     */
+    public boolean receive(Consumer<NetlinkMessage> sink) {
+        return receiveOnce(sink, false);
+    }
+
+    private boolean receiveOnce(Consumer<NetlinkMessage> sink, boolean requestReply) {
+        while (true) {
+            ensureOpen();
+            int ready = Libc.pollIn(new int[] {fd, wakeFd}, requestReply ? 5_000 : -1);
+            if (ready == -Errno.EINTR) {
+                continue;
+            }
+            if (ready < 0) {
+                throw new LinuxIoException("poll on netlink socket failed", -ready);
+            }
+            if (ready == 0) {
+                throw new LinuxIoException("no netlink answer within 5 s", 0);
+            }
+            if (closed || (!requestReply && (ready & 2) != 0)) {
+                return false;
+            }
+            if ((ready & 1) == 0) {
+                continue;
+            }
+            long n = Libc.recv(fd, recvBuffer, 0);
+            if (n == -Errno.EINTR || n == -Errno.EAGAIN) {
+                continue;
+            }
+            if (n < 0) {
+                throw new LinuxIoException("netlink receive failed", (int) -n);
+            }
+            parse(n, sink);
+            return true;
+        }
+    }
+
+    private void parse(long length, Consumer<NetlinkMessage> sink) {
+        ByteBuffer buf = recvBuffer.asSlice(0, length).asByteBuffer().order(ByteOrder.nativeOrder());
+        int pos = 0;
+        while (pos + NetlinkMessage.HEADER_LENGTH <= length) {
+            int len = buf.getInt(pos);
+            if (len < NetlinkMessage.HEADER_LENGTH || pos + len > length) {
+                break;
+            }
+            ByteBuffer payload = ByteBuffer.allocate(len - NetlinkMessage.HEADER_LENGTH).order(ByteOrder.nativeOrder());
+            payload.put(0, buf, pos + NetlinkMessage.HEADER_LENGTH, payload.capacity());
+            sink.accept(new NetlinkMessage(Short.toUnsignedInt(buf.getShort(pos + 4)),
+                    Short.toUnsignedInt(buf.getShort(pos + 6)), buf.getInt(pos + 8), buf.getInt(pos + 12), payload));
+            pos += (len + 3) & ~3;
+        }
+    }
+
+    /** Makes a blocked {@link #receive} return false; safe from any thread. */
+    public void wakeUp() {
+        if (!closed) {
+            Libc.signalEventfd(wakeFd);
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new LinuxIoException("netlink socket is closed", 0);
+        }
+    }
+
+    /**
+     * Closes the socket. A thread blocked in {@link #receive} must be woken ({@link #wakeUp()}) and have
+     * returned before this is called, because closing frees the receive buffer it writes into.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Libc.close(fd);
+        Libc.close(wakeFd);
+        arena.close();
+    }
+}
