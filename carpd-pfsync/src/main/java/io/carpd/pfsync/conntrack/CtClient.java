@@ -1,15 +1,12 @@
 package io.carpd.pfsync.conntrack;
 
-import io.carpd.pfsync.netlink.MalformedNetlinkException;
-import io.carpd.pfsync.netlink.NetlinkException;
-import io.carpd.pfsync.netlink.NlBuilder;
-import io.carpd.pfsync.netlink.NlSocket;
+import io.carpd.core.linux.LinuxIoException;
+import io.carpd.core.linux.NetlinkMessage;
+import io.carpd.core.linux.NetlinkRequest;
+import io.carpd.core.linux.NetlinkSocket;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -18,26 +15,23 @@ import java.util.function.Consumer;
  * injections do not come back as local events.
  */
 public final class CtClient implements AutoCloseable {
-    /** Requests per send: keeps the worst case of one error reply per request within the receive buffer. */
+    /** Requests per datagram: keeps the worst case of one error reply per request within the receive buffer. */
     static final int MAX_BATCH = 256;
-    private static final int BUFFER_BYTES = 128 * 1024;
     private static final int RECEIVE_BUFFER = 4 * 1024 * 1024;
-    private static final int ANSWER_TIMEOUT_MS = 5000;
+    private static final int ENOENT = 2;
+    private static final int EEXIST = 17;
 
-    private final NlSocket socket;
-    private final NlBuilder builder = new NlBuilder(BUFFER_BYTES);
-    private int seq = 1;
+    private final NetlinkSocket socket;
     private long malformed;
 
-    private CtClient(NlSocket socket) {
+    private CtClient(NetlinkSocket socket) {
         this.socket = socket;
     }
 
     public static CtClient open() {
-        NlSocket s = NlSocket.open(NlSocket.NETLINK_NETFILTER, 0, BUFFER_BYTES);
+        NetlinkSocket s = NetlinkSocket.open(NetlinkSocket.NETLINK_NETFILTER, 0);
         try {
             s.setReceiveBuffer(RECEIVE_BUFFER);
-            s.setSendBuffer(BUFFER_BYTES * 2);
             return new CtClient(s);
         } catch (RuntimeException e) {
             s.close();
@@ -61,53 +55,39 @@ public final class CtClient implements AutoCloseable {
         return out;
     }
 
-    /** Streams every connection to {@code sink} as the kernel sends them. */
+    /** Streams every connection to {@code sink}. */
     public void dump(Consumer<ConnState> sink) {
-        int dumpSeq = nextSeq();
-        CtMessages.writeDump(builder.clear(), dumpSeq);
-        socket.send(builder.flip());
-        while (true) {
-            ByteBuffer buf = answer("dump");
-            int end = buf.limit();
-            for (int msg = 0; msg + NlBuilder.NLMSG_HDRLEN <= end; ) {
-                int len = CtMessages.length(buf, msg, end);
-                int type = CtMessages.type(buf, msg);
-                if (CtMessages.seq(buf, msg) == dumpSeq) {
-                    if (type == CtMessages.NLMSG_DONE) {
-                        return;
-                    }
-                    if (type == CtMessages.NLMSG_ERROR) {
-                        throw new NetlinkException("conntrack dump", CtMessages.errorCode(buf, msg));
-                    }
-                    if (type == CtMessages.CT_NEW) {
-                        try {
-                            sink.accept(CtMessages.parse(buf, msg, len));
-                        } catch (MalformedNetlinkException e) {
-                            malformed++;
-                        }
-                    }
-                }
-                msg = CtMessages.next(msg, len);
+        NetlinkSocket.Reply reply = socket.transact(CtMessages.dumpRequest());
+        if (reply.error() != 0) {
+            throw new LinuxIoException("conntrack dump", -reply.error());
+        }
+        for (NetlinkMessage m : reply.messages()) {
+            if (m.type() != CtMessages.CT_NEW) {
+                continue;
+            }
+            try {
+                sink.accept(CtMessages.parse(m));
+            } catch (MalformedCtMessageException e) {
+                malformed++;
             }
         }
     }
 
     /**
-     * Applies {@code writes} in order, {@value #MAX_BATCH} requests per send. TCP entries are
+     * Applies {@code writes} in order, {@value #MAX_BATCH} requests per datagram. TCP entries are
      * written BE_LIBERAL in both directions. NAT'd connections are created with their binding; if
      * one exists already it is updated without the binding (the kernel cannot change NAT in place).
+     * Deleting an absent connection counts as done.
      */
     public WriteReport write(List<? extends CtWrite> writes) {
         int applied = 0;
         List<WriteReport.Failure> failures = new ArrayList<>();
         List<CtWrite> natRetries = new ArrayList<>();
         for (int from = 0; from < writes.size(); from += MAX_BATCH) {
-            List<? extends CtWrite> batch = writes.subList(from, Math.min(writes.size(), from + MAX_BATCH));
-            applied += sendBatch(batch, true, failures, natRetries);
+            applied += sendBatch(writes.subList(from, Math.min(writes.size(), from + MAX_BATCH)), true, failures, natRetries);
         }
         for (int from = 0; from < natRetries.size(); from += MAX_BATCH) {
-            List<CtWrite> batch = natRetries.subList(from, Math.min(natRetries.size(), from + MAX_BATCH));
-            applied += sendBatch(batch, false, failures, null);
+            applied += sendBatch(natRetries.subList(from, Math.min(natRetries.size(), from + MAX_BATCH)), false, failures, null);
         }
         return new WriteReport(applied, failures);
     }
@@ -115,72 +95,33 @@ public final class CtClient implements AutoCloseable {
     /** Sends one batch; returns how many writes it applied (retried and failed ones excluded). */
     private int sendBatch(List<? extends CtWrite> batch, boolean natAllowed,
                           List<WriteReport.Failure> failures, List<CtWrite> natRetries) {
-        builder.clear();
-        Map<Integer, CtWrite> bySeq = new HashMap<>();
-        Map<Integer, Boolean> sentWithNat = new HashMap<>();
-        int lastSeq = 0;
-        int lastStart = 0;
-        for (CtWrite w : batch) {
-            int s = nextSeq();
-            lastStart = builder.position();
-            switch (w) {
+        List<NetlinkRequest> requests = new ArrayList<>(batch.size());
+        boolean[] withNat = new boolean[batch.size()];
+        for (int i = 0; i < batch.size(); i++) {
+            // Errors are always reported; one ack on the last request marks the end of the batch.
+            boolean ack = i == batch.size() - 1;
+            switch (batch.get(i)) {
                 case CtWrite.Upsert u -> {
-                    boolean nat = natAllowed && u.state().isNatted();
-                    CtMessages.writeUpsert(builder, s, false, u.state(), nat);
-                    sentWithNat.put(s, nat);
+                    withNat[i] = natAllowed && u.state().isNatted();
+                    requests.add(CtMessages.upsertRequest(u.state(), withNat[i], ack));
                 }
-                case CtWrite.Delete d -> CtMessages.writeDelete(builder, s, false, d.key());
-            }
-            bySeq.put(s, w);
-            lastSeq = s;
-        }
-        // Errors are always reported; one ack on the last request marks the end of the batch
-        // because the kernel handles the requests of one send in order.
-        builder.addFlags(lastStart, CtMessages.NLM_F_ACK);
-        socket.send(builder.flip());
-        int notApplied = 0;
-        boolean done = false;
-        while (!done) {
-            ByteBuffer buf = answer("write batch");
-            int end = buf.limit();
-            for (int msg = 0; msg + NlBuilder.NLMSG_HDRLEN <= end; ) {
-                int len = CtMessages.length(buf, msg, end);
-                if (CtMessages.type(buf, msg) == CtMessages.NLMSG_ERROR) {
-                    int s = CtMessages.errorRequestSeq(buf, msg);
-                    int errno = CtMessages.errorCode(buf, msg);
-                    CtWrite w = bySeq.get(s);
-                    if (w != null && errno != 0 && !(w instanceof CtWrite.Delete && errno == NetlinkException.ENOENT)) {
-                        notApplied++;
-                        if (errno == NetlinkException.EEXIST && natRetries != null && sentWithNat.get(s)) {
-                            natRetries.add(w);
-                        } else {
-                            failures.add(new WriteReport.Failure(w, errno));
-                        }
-                    }
-                    if (s == lastSeq) {
-                        done = true;
-                    }
-                }
-                msg = CtMessages.next(msg, len);
+                case CtWrite.Delete d -> requests.add(CtMessages.deleteRequest(d.key(), ack));
             }
         }
-        return batch.size() - notApplied;
-    }
-
-    private ByteBuffer answer(String what) {
-        ByteBuffer buf = socket.receive(ANSWER_TIMEOUT_MS);
-        if (buf == null) {
-            throw new NetlinkException("no answer from ctnetlink to " + what + " within " + ANSWER_TIMEOUT_MS + " ms", 0);
+        int[] errors = socket.transactBatch(requests);
+        int applied = 0;
+        for (int i = 0; i < errors.length; i++) {
+            int errno = -errors[i];
+            CtWrite w = batch.get(i);
+            if (errno == 0 || (w instanceof CtWrite.Delete && errno == ENOENT)) {
+                applied++;
+            } else if (errno == EEXIST && withNat[i] && natRetries != null) {
+                natRetries.add(w);
+            } else {
+                failures.add(new WriteReport.Failure(w, errno));
+            }
         }
-        return buf;
-    }
-
-    private int nextSeq() {
-        int s = seq++;
-        if (seq == 0) {
-            seq = 1;
-        }
-        return s;
+        return applied;
     }
 
     @Override

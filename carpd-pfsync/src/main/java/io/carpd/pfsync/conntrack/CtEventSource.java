@@ -1,21 +1,22 @@
 package io.carpd.pfsync.conntrack;
 
-import io.carpd.pfsync.netlink.MalformedNetlinkException;
-import io.carpd.pfsync.netlink.NetlinkException;
-import io.carpd.pfsync.netlink.NlSocket;
+import io.carpd.core.linux.LinuxIoException;
+import io.carpd.core.linux.NetlinkMessage;
+import io.carpd.core.linux.NetlinkRequest;
+import io.carpd.core.linux.NetlinkSocket;
 
-import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 
 /**
  * Conntrack NEW/UPDATE/DESTROY events from the kernel of the namespace it was opened in. Used by
- * one reader thread that calls {@link #poll}; messages caused by our own injection socket (their
- * pid is its port id) are dropped, so the BACKUP never echoes what it was told back to its peer.
+ * one reader thread that calls {@link #poll}; {@link #wakeUp()} releases it from any thread.
+ * Messages caused by our own injection socket (their sender is its port id) are dropped, so the
+ * BACKUP never echoes what it was told back to its peer.
  */
 public final class CtEventSource implements AutoCloseable {
-    private static final int DATAGRAM_BYTES = 64 * 1024;
+    private static final int ENOBUFS = 105;
 
-    private final NlSocket socket;
+    private final NetlinkSocket socket;
     private final int receiveBuffer;
     private volatile int ignoredPortId;
     private long events;
@@ -23,7 +24,7 @@ public final class CtEventSource implements AutoCloseable {
     private long malformed;
     private long overruns;
 
-    private CtEventSource(NlSocket socket, int receiveBuffer) {
+    private CtEventSource(NetlinkSocket socket, int receiveBuffer) {
         this.socket = socket;
         this.receiveBuffer = receiveBuffer;
     }
@@ -33,7 +34,7 @@ public final class CtEventSource implements AutoCloseable {
      * receiveBufferBytes} (forced past rmem_max when CAP_NET_ADMIN allows; the kernel doubles it).
      */
     public static CtEventSource open(int receiveBufferBytes) {
-        NlSocket s = NlSocket.open(NlSocket.NETLINK_NETFILTER, CtMessages.GROUPS_NEW_UPDATE_DESTROY, DATAGRAM_BYTES);
+        NetlinkSocket s = NetlinkSocket.open(NetlinkSocket.NETLINK_NETFILTER, CtMessages.GROUPS_NEW_UPDATE_DESTROY);
         try {
             return new CtEventSource(s, s.setReceiveBuffer(receiveBufferBytes));
         } catch (RuntimeException e) {
@@ -53,73 +54,59 @@ public final class CtEventSource implements AutoCloseable {
     }
 
     /**
-     * Waits up to {@code timeoutMillis} for one datagram and hands its events to {@code sink};
-     * returns how many were delivered. ENOBUFS is delivered as {@link CtEvent.Overrun}; a malformed
-     * message is counted and skipped.
+     * Waits up to {@code timeoutMillis} (negative: until {@link #wakeUp()}) for one datagram and
+     * hands its events to {@code sink}; returns false on timeout or wake-up. Lost events (ENOBUFS)
+     * are delivered as {@link CtEvent.Overrun}; a malformed message is counted and skipped.
      */
-    public int poll(int timeoutMillis, Consumer<CtEvent> sink) {
-        ByteBuffer buf;
+    public boolean poll(int timeoutMillis, Consumer<CtEvent> sink) {
         try {
-            buf = socket.receive(timeoutMillis);
-        } catch (NetlinkException e) {
-            if (e.errno() == NetlinkException.ENOBUFS) {
+            return socket.receive(m -> {
+                CtEvent ev = decode(m);
+                if (ev != null) {
+                    events++;
+                    sink.accept(ev);
+                }
+            }, timeoutMillis);
+        } catch (LinuxIoException e) {
+            if (e.errno() == ENOBUFS) {
                 overruns++;
                 sink.accept(new CtEvent.Overrun());
-                return 1;
+                return true;
             }
             throw e;
         }
-        if (buf == null) {
-            return 0;
-        }
-        int end = buf.limit();
-        int delivered = 0;
-        int msg = 0;
-        while (msg + 16 <= end) {
-            int len;
-            try {
-                len = CtMessages.length(buf, msg, end);
-            } catch (MalformedNetlinkException e) {
-                malformed++;
-                break;
-            }
-            CtEvent ev = decode(buf, msg, len);
-            if (ev != null) {
-                events++;
-                delivered++;
-                sink.accept(ev);
-            }
-            msg = CtMessages.next(msg, len);
-        }
-        return delivered;
     }
 
-    private CtEvent decode(ByteBuffer buf, int msg, int len) {
-        int type = CtMessages.type(buf, msg);
-        if (type == CtMessages.NLMSG_OVERRUN) {
+    private CtEvent decode(NetlinkMessage m) {
+        if (m.type() == NetlinkMessage.NLMSG_OVERRUN) {
             overruns++;
             return new CtEvent.Overrun();
         }
-        if (type != CtMessages.CT_NEW && type != CtMessages.CT_DELETE) {
+        if (m.type() != CtMessages.CT_NEW && m.type() != CtMessages.CT_DELETE) {
             return null;
         }
         int ignored = ignoredPortId;
-        if (ignored != 0 && CtMessages.portId(buf, msg) == ignored) {
+        if (ignored != 0 && m.portId() == ignored) {
             echoes++;
             return null;
         }
         ConnState s;
         try {
-            s = CtMessages.parse(buf, msg, len);
-        } catch (MalformedNetlinkException e) {
+            s = CtMessages.parse(m);
+        } catch (MalformedCtMessageException e) {
             malformed++;
             return null;
         }
-        if (type == CtMessages.CT_DELETE) {
+        if (m.type() == CtMessages.CT_DELETE) {
             return new CtEvent.Destroy(s);
         }
-        boolean created = (CtMessages.flags(buf, msg) & (CtMessages.NLM_F_CREATE | CtMessages.NLM_F_EXCL)) != 0;
+        boolean created = (m.flags() & (NetlinkRequest.NLM_F_CREATE | NetlinkRequest.NLM_F_EXCL)) != 0;
         return created ? new CtEvent.New(s) : new CtEvent.Update(s);
+    }
+
+    /** Makes a blocked {@link #poll} return; safe from any thread. */
+    public void wakeUp() {
+        socket.wakeUp();
     }
 
     public long eventsDelivered() {
@@ -138,7 +125,7 @@ public final class CtEventSource implements AutoCloseable {
         return overruns;
     }
 
-    /** Closes the socket; stop the reader thread first (see {@link NlSocket#close()}). */
+    /** Closes the socket; the reader must have returned from {@link #poll} (see {@link #wakeUp()}). */
     @Override
     public void close() {
         socket.close();

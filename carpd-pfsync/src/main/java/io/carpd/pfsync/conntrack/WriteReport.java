@@ -12,7 +12,7 @@ public record WriteReport(int applied, List<Failure> failures) {
     public record Failure(CtWrite write, int errno) {
         @Override
         public String toString() {
-            return write + ": " + new io.carpd.pfsync.netlink.NetlinkException("refused", errno).getMessage();
+            return write + ": refused with errno " + errno;
         }
     }
 }

@@ -1,12 +1,13 @@
 package io.carpd.pfsync.conntrack;
 
+import io.carpd.core.linux.NetlinkMessage;
+import io.carpd.core.linux.NetlinkRequest;
 import io.carpd.core.wire.Family;
-import io.carpd.pfsync.netlink.MalformedNetlinkException;
-import io.carpd.pfsync.netlink.NlBuilder;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,14 +19,21 @@ class CtMessagesTest {
         return InetAddress.getByName(s);
     }
 
+    /** The request as the kernel would see it, wrapped as a received message. */
+    private static NetlinkMessage asReceived(NetlinkRequest r, int seq) {
+        ByteBuffer b = r.finish(seq);
+        ByteBuffer payload = ByteBuffer.allocate(b.limit() - NetlinkMessage.HEADER_LENGTH).order(ByteOrder.nativeOrder());
+        payload.put(0, b, NetlinkMessage.HEADER_LENGTH, payload.capacity());
+        return new NetlinkMessage(Short.toUnsignedInt(b.getShort(4)), Short.toUnsignedInt(b.getShort(6)), b.getInt(8), 0, payload);
+    }
+
     private static ConnState roundTrip(ConnState s) {
-        NlBuilder b = new NlBuilder(4096);
-        CtMessages.writeUpsert(b, 9, true, s, false);
-        ByteBuffer buf = b.flip();
-        assertThat(CtMessages.type(buf, 0)).isEqualTo(CtMessages.CT_NEW);
-        assertThat(CtMessages.seq(buf, 0)).isEqualTo(9);
-        assertThat(CtMessages.flags(buf, 0) & CtMessages.NLM_F_CREATE).isNotZero();
-        return CtMessages.parse(buf, 0, CtMessages.length(buf, 0, buf.limit()));
+        NetlinkMessage m = asReceived(CtMessages.upsertRequest(s, false, true), 9);
+        assertThat(m.type()).isEqualTo(CtMessages.CT_NEW);
+        assertThat(m.sequence()).isEqualTo(9);
+        assertThat(m.flags() & NetlinkRequest.NLM_F_CREATE).isNotZero();
+        assertThat(m.flags() & NetlinkRequest.NLM_F_EXCL).as("no NAT: create or update in place").isZero();
+        return CtMessages.parse(m);
     }
 
     @Test
@@ -62,24 +70,37 @@ class CtMessagesTest {
     @Test
     void deleteNamesOnlyTheOriginalTupleAndZone() throws Exception {
         ConnKey k = new ConnKey(5, Family.INET, Tuple.ports(ip("192.0.2.1"), ip("192.0.2.2"), Tuple.UDP, 1, 2));
-        NlBuilder b = new NlBuilder(1024);
-        CtMessages.writeDelete(b, 1, false, k);
-        ByteBuffer buf = b.flip();
-        assertThat(CtMessages.type(buf, 0)).isEqualTo(CtMessages.CT_DELETE);
-        assertThatThrownBy(() -> CtMessages.parse(buf, 0, buf.limit()))
-                .isInstanceOf(MalformedNetlinkException.class).hasMessageContaining("both tuples");
+        NetlinkMessage m = asReceived(CtMessages.deleteRequest(k, false), 1);
+        assertThat(m.type()).isEqualTo(CtMessages.CT_DELETE);
+        assertThatThrownBy(() -> CtMessages.parse(m))
+                .isInstanceOf(MalformedCtMessageException.class).hasMessageContaining("both tuples");
     }
 
     @Test
-    void truncatedAttributeIsRejectedNotReadPastTheEnd() throws Exception {
+    void natBindingIsSentOnlyWhenAskedAndMakesTheCreateExclusive() throws Exception {
+        ConnState snat = new ConnState(0, Family.INET,
+                Tuple.ports(ip("192.0.2.10"), ip("198.51.100.9"), Tuple.TCP, 40000, 443),
+                Tuple.ports(ip("198.51.100.9"), ip("203.0.113.4"), Tuple.TCP, 443, 61000), 0x6, 60, 0, null);
+        assertThat(snat.isNatted()).isTrue();
+        NetlinkMessage with = asReceived(CtMessages.upsertRequest(snat, true, false), 1);
+        NetlinkMessage without = asReceived(CtMessages.upsertRequest(snat, false, false), 2);
+        assertThat(with.flags() & NetlinkRequest.NLM_F_EXCL).isNotZero();
+        assertThat(with.payload().limit()).isGreaterThan(without.payload().limit());
+        assertThat(CtMessages.parse(with).reply()).isEqualTo(snat.reply());
+    }
+
+    @Test
+    void truncatedTupleIsRejectedNotReadPastTheEnd() throws Exception {
         ConnState s = new ConnState(0, Family.INET,
                 Tuple.ports(ip("192.0.2.1"), ip("192.0.2.2"), Tuple.UDP, 1, 2),
                 Tuple.ports(ip("192.0.2.2"), ip("192.0.2.1"), Tuple.UDP, 2, 1), 0, 30, 0, null);
-        NlBuilder b = new NlBuilder(1024);
-        CtMessages.writeUpsert(b, 1, false, s, false);
-        ByteBuffer buf = b.flip();
-        int cut = buf.limit() - 6;
-        assertThatThrownBy(() -> CtMessages.parse(buf, 0, cut)).isInstanceOf(MalformedNetlinkException.class);
-        assertThatThrownBy(() -> CtMessages.length(buf, 0, cut)).isInstanceOf(MalformedNetlinkException.class);
+        NetlinkMessage m = asReceived(CtMessages.upsertRequest(s, false, false), 1);
+        // Cut the message inside the reply tuple: the parser must notice, not invent a tuple.
+        ByteBuffer cut = m.payload().slice(0, 4 + 4 + 40 + 20).order(ByteOrder.nativeOrder());
+        assertThatThrownBy(() -> CtMessages.parse(new NetlinkMessage(m.type(), m.flags(), 1, 0, cut)))
+                .isInstanceOf(MalformedCtMessageException.class);
+        ByteBuffer noFamily = ByteBuffer.allocate(2);
+        assertThatThrownBy(() -> CtMessages.parse(new NetlinkMessage(m.type(), m.flags(), 1, 0, noFamily)))
+                .isInstanceOf(MalformedCtMessageException.class).hasMessageContaining("nfgenmsg");
     }
 }

@@ -1,7 +1,7 @@
 package io.carpd.pfsync.conntrack;
 
 import io.carpd.core.wire.Family;
-import io.carpd.pfsync.testing.Netns;
+import io.carpd.testing.Netns;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,43 +21,37 @@ import static org.assertj.core.api.Assertions.assertThat;
  * traffic between them, and conntrack(8) as the independent witness of what we write.
  */
 class CtnetlinkNetnsTest {
-    private static Netns netns;
-    private static String client;
-    private static String fw;
+    private static Netns client;
+    private static Netns fw;
 
     @BeforeAll
     static void lab() {
-        netns = Netns.open("nft", "conntrack", "socat", "ping");
+        Netns.assumeAvailable();
         try {
-            client = netns.create("c");
-            fw = netns.create("fw");
-            String peer = netns.prefix() + "v1";
-            netns.exec(client, "ip", "link", "add", "v0", "type", "veth", "peer", "name", peer);
-            netns.exec(client, "ip", "link", "set", peer, "netns", fw);
-            netns.exec(fw, "ip", "link", "set", peer, "name", "v1");
-            netns.exec(client, "ip", "addr", "add", "192.0.2.1/24", "dev", "v0");
-            netns.exec(client, "ip", "addr", "add", "2001:db8::1/64", "dev", "v0", "nodad");
-            netns.exec(client, "ip", "link", "set", "v0", "up");
-            netns.exec(fw, "ip", "addr", "add", "192.0.2.2/24", "dev", "v1");
-            netns.exec(fw, "ip", "addr", "add", "2001:db8::2/64", "dev", "v1", "nodad");
-            netns.exec(fw, "ip", "link", "set", "v1", "up");
-            netns.execWithInput(fw, """
+            client = Netns.create("ctc");
+            fw = Netns.create("ctfw");
+            Netns.veth(client, "v0", fw, "v1");
+            client.exec("ip", "addr", "add", "192.0.2.1/24", "dev", "v0");
+            client.exec("ip", "addr", "add", "2001:db8::1/64", "dev", "v0", "nodad");
+            fw.exec("ip", "addr", "add", "192.0.2.2/24", "dev", "v1");
+            fw.exec("ip", "addr", "add", "2001:db8::2/64", "dev", "v1", "nodad");
+            fw.sh("""
+                    nft -f - <<'EOF'
                     table inet carpdtest {
                       chain input { type filter hook input priority 0; policy accept; ct state established,related accept; ct state new accept; }
                       chain post { type nat hook postrouting priority 100; policy accept; }
                     }
-                    """, "nft", "-f", "-");
+                    EOF
+                    """);
         } catch (RuntimeException e) {
-            netns.close();
+            Netns.closeAll(client, fw);
             throw e;
         }
     }
 
     @AfterAll
     static void cleanup() {
-        if (netns != null) {
-            netns.close();
-        }
+        Netns.closeAll(client, fw);
     }
 
     private static InetAddress ip(String s) throws Exception {
@@ -79,13 +73,15 @@ class CtnetlinkNetnsTest {
 
     @Test
     void trafficProducesParsedNewEventsForIcmpIcmpv6UdpAndTcp() throws Exception {
-        try (CtEventSource src = netns.call(fw, () -> CtEventSource.open(8 << 20))) {
+        try (CtEventSource src = fw.call(() -> CtEventSource.open(8 << 20))) {
             assertThat(src.receiveBuffer()).isGreaterThanOrEqualTo(8 << 20);
-            Process server = netns.spawn(fw, "timeout", "8", "socat", "-u", "TCP-LISTEN:8080,reuseaddr", "OPEN:/dev/null");
+            Process server = new ProcessBuilder("ip", "netns", "exec", fw.name(), "timeout", "8", "socat", "-u",
+                    "TCP-LISTEN:8080,reuseaddr", "OPEN:/dev/null").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             try {
-                netns.exec(client, "ping", "-c", "1", "-W", "2", "192.0.2.2");
-                netns.exec(client, "ping", "-6", "-c", "1", "-W", "2", "2001:db8::2");
-                netns.execWithInput(client, "hello\n", "timeout", "5", "socat", "-u", "-", "UDP:192.0.2.2:5353");
+                client.exec("ping", "-c", "1", "-W", "2", "192.0.2.2");
+                client.exec("ping", "-6", "-c", "1", "-W", "2", "2001:db8::2");
+                client.sh("echo hello | timeout 5 socat -u - UDP:192.0.2.2:5353");
                 tcpConnect(client, "192.0.2.2", 8080);
                 Predicate<ConnState> icmp = s -> s.protocol() == Tuple.ICMP && s.original().icmpType() == 8
                         && s.original().src().getHostAddress().equals("192.0.2.1");
@@ -119,10 +115,10 @@ class CtnetlinkNetnsTest {
         }
     }
 
-    private static void tcpConnect(String ns, String host, int port) {
+    private static void tcpConnect(Netns ns, String host, int port) {
         for (int attempt = 0; ; attempt++) {
             try {
-                netns.execWithInput(ns, "hi\n", "timeout", "5", "socat", "-u", "-", "TCP:" + host + ":" + port);
+                ns.sh("echo hi | timeout 5 socat -u - TCP:" + host + ":" + port);
                 return;
             } catch (IllegalStateException e) {
                 if (attempt == 20) {
@@ -169,21 +165,21 @@ class CtnetlinkNetnsTest {
                 ConnState.STATUS_SEEN_REPLY | ConnState.STATUS_ASSURED, 3000, 0,
                 new TcpInfo(TcpInfo.ESTABLISHED, 0, 0, 0, 0));
 
-        try (CtClient ct = netns.call(fw, CtClient::open);
-             CtEventSource events = netns.call(fw, () -> CtEventSource.open(1 << 20))) {
+        try (CtClient ct = fw.call(CtClient::open);
+             CtEventSource events = fw.call(() -> CtEventSource.open(1 << 20))) {
             events.ignoreOrigin(ct.portId());
             WriteReport r = ct.write(List.of(new CtWrite.Upsert(tcp), new CtWrite.Upsert(udp6),
                     new CtWrite.Upsert(icmp), new CtWrite.Upsert(snat)));
             assertThat(r.failures()).isEmpty();
             assertThat(r.applied()).isEqualTo(4);
 
-            String list = netns.exec(fw, "conntrack", "-L");
+            String list = fw.exec("conntrack", "-L");
             assertThat(list).containsPattern("tcp .*ESTABLISHED src=192\\.0\\.2\\.10 dst=192\\.0\\.2\\.20 sport=40000 dport=22 "
                     + "src=192\\.0\\.2\\.20 dst=192\\.0\\.2\\.10 sport=22 dport=40000 \\[ASSURED\\] mark=42");
             assertThat(list).containsPattern("icmp .*src=192\\.0\\.2\\.10 dst=192\\.0\\.2\\.20 type=8 code=0 id=4242");
             assertThat(list).containsPattern("src=192\\.0\\.2\\.10 dst=198\\.51\\.100\\.99 sport=40001 dport=443 "
                     + "src=198\\.51\\.100\\.99 dst=203\\.0\\.113\\.4 sport=443 dport=61001");
-            String list6 = netns.exec(fw, "conntrack", "-L", "-f", "ipv6", "-w", "7");
+            String list6 = fw.exec("conntrack", "-L", "-f", "ipv6", "-w", "7");
             assertThat(list6).containsPattern("udp .*src=2001:db8::10 dst=2001:db8::20 sport=5000 dport=53");
 
             List<ConnState> dump = ct.dump();
@@ -204,7 +200,7 @@ class CtnetlinkNetnsTest {
                     tcp.reply(), tcp.status(), 2000, 7, tcp.tcp())), new CtWrite.Upsert(snat.withTimeout(1000))));
             assertThat(again.failures()).isEmpty();
             assertThat(again.applied()).isEqualTo(2);
-            assertThat(netns.exec(fw, "conntrack", "-L", "-p", "tcp", "--dport", "22")).contains("mark=7");
+            assertThat(fw.exec("conntrack", "-L", "-p", "tcp", "--dport", "22")).contains("mark=7");
 
             // Our own writes must not come back as events.
             List<CtEvent> seen = new ArrayList<>();
@@ -217,8 +213,8 @@ class CtnetlinkNetnsTest {
             WriteReport del = ct.write(List.of(new CtWrite.Delete(tcp.key()), new CtWrite.Delete(udp6.key()),
                     new CtWrite.Delete(icmp.key()), new CtWrite.Delete(snat.key())));
             assertThat(del.failures()).isEmpty();
-            assertThat(netns.exec(fw, "conntrack", "-L")).doesNotContain("dport=22 ").doesNotContain("type=8 code=0 id=4242");
-            assertThat(netns.exec(fw, "conntrack", "-L", "-f", "ipv6")).doesNotContain("dport=53");
+            assertThat(fw.exec("conntrack", "-L")).doesNotContain("dport=22 ").doesNotContain("type=8 code=0 id=4242");
+            assertThat(fw.exec("conntrack", "-L", "-f", "ipv6")).doesNotContain("dport=53");
             assertThat(ct.write(List.of(new CtWrite.Delete(tcp.key()))).applied())
                     .as("deleting an absent entry is done, not an error").isEqualTo(1);
         }
@@ -233,7 +229,7 @@ class CtnetlinkNetnsTest {
                 Tuple.icmp(ip("192.0.2.10"), ip("192.0.2.20"), Tuple.ICMP, 3, 0, 1),
                 Tuple.icmp(ip("192.0.2.20"), ip("192.0.2.10"), Tuple.ICMP, 3, 0, 1),
                 0, 30, 0, null);
-        try (CtClient ct = netns.call(fw, CtClient::open)) {
+        try (CtClient ct = fw.call(CtClient::open)) {
             WriteReport r = ct.write(List.of(new CtWrite.Upsert(bad)));
             assertThat(r.applied()).isZero();
             assertThat(r.failures()).singleElement().satisfies(f -> assertThat(f.errno()).isEqualTo(22));
@@ -242,8 +238,8 @@ class CtnetlinkNetnsTest {
 
     @Test
     void eventOverrunIsReportedAsAnEvent() throws Exception {
-        try (CtClient ct = netns.call(fw, CtClient::open);
-             CtEventSource small = netns.call(fw, () -> CtEventSource.open(1))) {
+        try (CtClient ct = fw.call(CtClient::open);
+             CtEventSource small = fw.call(() -> CtEventSource.open(1))) {
             List<CtWrite> many = new ArrayList<>();
             for (int i = 0; i < 300; i++) {
                 many.add(new CtWrite.Upsert(new ConnState(0, Family.INET,
