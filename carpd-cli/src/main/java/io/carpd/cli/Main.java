@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "carpd", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "CARP high-availability daemon for Linux firewalls.",
         subcommands = {
+            RunCommand.class,
             io.carpd.cli.control.StatusCommand.class,
             io.carpd.cli.control.MaintenanceCommand.class,
             io.carpd.cli.control.DemoteCommand.class,
