@@ -48,6 +48,7 @@ final class Libc {
 
     private static final MethodHandle SOCKET = errnoCall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle BIND = errnoCall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle GETSOCKNAME = errnoCall("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle SENDTO = errnoCall("sendto",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle RECV = errnoCall("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
@@ -89,6 +90,15 @@ final class Libc {
         MemorySegment st = CAPTURE_STATE.get();
         try {
             return intResult((int) SOCKET.invokeExact(st, domain, type, protocol), st);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int getsockname(int fd, MemorySegment addr, MemorySegment lenInOut) {
+        MemorySegment st = CAPTURE_STATE.get();
+        try {
+            return intResult((int) GETSOCKNAME.invokeExact(st, fd, addr, lenInOut), st);
         } catch (Throwable t) {
             throw rethrow(t);
         }
