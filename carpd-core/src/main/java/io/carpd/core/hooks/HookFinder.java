@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * {@code *.rpmsave}) and non-executable files are skipped, with a debug log. Used by the hook
  * worker thread only.
  */
-public final class HookFinder {
+final class HookFinder {
     private static final Logger log = LoggerFactory.getLogger(HookFinder.class);
 
     private final Path dir;
@@ -26,13 +26,13 @@ public final class HookFinder {
     private boolean missingDirLogged;
 
     /** @param dir the hook directory, or null for none */
-    public HookFinder(Path dir, List<Path> commands) {
+    HookFinder(Path dir, List<Path> commands) {
         this.dir = dir;
         this.commands = List.copyOf(commands);
     }
 
     /** The hooks to run for the next event, in order. */
-    public List<Path> find() {
+    List<Path> find() {
         List<Path> hooks = new ArrayList<>();
         for (Path c : commands) {
             if (Files.isRegularFile(c) && Files.isExecutable(c)) {

@@ -12,18 +12,18 @@ import java.util.stream.Collectors;
  * always set (empty when it does not apply to the event) so scripts running under {@code set -u}
  * need no guards.
  */
-public final class HookInvocation {
+final class HookInvocation {
 
     private HookInvocation() {
     }
 
     /** {@code <hook> <event> <new state>}, e.g. {@code [/etc/carpd/hooks.d/10-vpn, vhid, MASTER]}. */
-    public static List<String> command(Path hook, HookEvent event) {
+    static List<String> command(Path hook, HookEvent event) {
         return List.of(hook.toString(), event.name(), event.newState());
     }
 
     /** The variables to add to the daemon's own environment, in a stable order. */
-    public static Map<String, String> environment(HookEvent event, String node) {
+    static Map<String, String> environment(HookEvent event, String node) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("CARPD_EVENT", event.name());
         env.put("CARPD_NODE", node);
@@ -60,7 +60,7 @@ public final class HookInvocation {
     }
 
     /** For logs: {@code vhid 2 on lan BACKUP -> MASTER}, {@code node BACKUP -> MIXED}, {@code demotion carp 0 -> 240}. */
-    public static String describe(HookEvent event) {
+    static String describe(HookEvent event) {
         return switch (event) {
             case HookEvent.VhidTransition v -> v.key() + " " + v.from() + " -> " + v.to();
             case HookEvent.NodeRole r -> "node " + r.from() + " -> " + r.to();

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * killed together with its descendants and the next hook starts.
  *
  * <p>Hooks get {@code /dev/null} as stdin, {@code /} as working directory, the daemon's environment
- * plus the {@code CARPD_*} variables of {@link HookInvocation}, and their stdout and stderr merged
+ * plus the {@code CARPD_*} variables, and their stdout and stderr merged
  * into one pipe of which the first {@value #OUTPUT_LIMIT} bytes are logged.
  */
 public final class HookRunner implements AutoCloseable {
@@ -57,7 +57,7 @@ public final class HookRunner implements AutoCloseable {
     }
 
     /** @param queueCapacity events that may wait while a hook runs (at least 1) */
-    public HookRunner(HookFinder finder, Duration timeout, String node, int queueCapacity) {
+    HookRunner(HookFinder finder, Duration timeout, String node, int queueCapacity) {
         if (queueCapacity < 1) {
             throw new IllegalArgumentException("hook queue capacity must be at least 1, got " + queueCapacity);
         }
