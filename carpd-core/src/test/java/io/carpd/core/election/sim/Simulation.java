@@ -89,6 +89,7 @@ final class Simulation {
     private record Heal() implements Payload {}
     private record HealCheck(VhKey key, Set<Integer> dualMasters) implements Payload {}
     private record Change() implements Payload {}
+    private record Probe(Runnable check) implements Payload {}
 
     private record Event(long at, long seq, Payload payload) implements Comparable<Event> {
         @Override
@@ -163,6 +164,16 @@ final class Simulation {
         checkBestMasters("at the end");
     }
 
+    /** Runs {@code check} at simulated time {@code at} (ns since start), e.g. to assert on {@link #state}. */
+    void probe(long at, Runnable check) {
+        schedule(at, new Probe(check));
+    }
+
+    /** The state of {@code key} on {@code node}; INIT while the node is crashed. */
+    CarpState state(int node, VhKey key) {
+        return nodes[node].alive() ? nodes[node].carp.state(key) : CarpState.INIT;
+    }
+
     private void schedule(long at, Payload p) {
         queue.add(new Event(at, seq++, p));
     }
@@ -179,6 +190,7 @@ final class Simulation {
             case Heal h -> heal();
             case HealCheck c -> checkDualMastersEnded(c);
             case Change c -> demotionChange();
+            case Probe probe -> probe.check().run();
         }
     }
 
