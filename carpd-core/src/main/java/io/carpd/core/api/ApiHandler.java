@@ -128,6 +128,14 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (streaming) return; // an events stream owns this connection until the client hangs up
         busy = true;            // every path below ends in send() (which clears it) or a stream
         boolean keepAlive = HttpUtil.isKeepAlive(req);
+        try {
+            route(ctx, req, keepAlive);
+        } catch (RuntimeException e) {
+            send(ctx, failure(e), false);
+        }
+    }
+
+    private void route(ChannelHandlerContext ctx, FullHttpRequest req, boolean keepAlive) {
         if (!req.decoderResult().isSuccess()) {
             send(ctx, Reply.error(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request: " + req.decoderResult().cause().getMessage()), false);
             return;
@@ -137,6 +145,13 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         QueryStringDecoder query = new QueryStringDecoder(req.uri());
+        try {
+            query.path(); // both decode lazily: surface bad %-escapes here, as a 400
+            query.parameters();
+        } catch (IllegalArgumentException e) {
+            send(ctx, Reply.error(HttpResponseStatus.BAD_REQUEST, "malformed URI " + req.uri() + ": " + e.getMessage()), keepAlive);
+            return;
+        }
         Endpoint ep = Endpoint.of(query.path());
         if (ep == null) {
             send(ctx, Reply.error(HttpResponseStatus.NOT_FOUND, "no such path: " + query.path()), keepAlive);
@@ -287,11 +302,15 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return Reply.json(Map.of("ok", true, "action", action));
     }
 
-    private static Set<String> modes(QueryStringDecoder query, HttpMethod method, byte[] body) {
+    private static Set<String> modes(QueryStringDecoder query, HttpMethod method, byte[] body) throws CommandBody.Invalid {
         Set<String> modes = new LinkedHashSet<>(query.parameters().getOrDefault("mode[]", List.of()));
         if (method.equals(HttpMethod.POST) && body.length > 0) {
             var form = new QueryStringDecoder(new String(body, StandardCharsets.UTF_8), false);
-            modes.addAll(form.parameters().getOrDefault("mode[]", List.of()));
+            try {
+                modes.addAll(form.parameters().getOrDefault("mode[]", List.of()));
+            } catch (IllegalArgumentException e) {
+                throw new CommandBody.Invalid("malformed form body: " + e.getMessage());
+            }
         }
         return modes;
     }

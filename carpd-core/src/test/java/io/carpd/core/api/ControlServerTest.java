@@ -237,6 +237,18 @@ class ControlServerTest {
     }
 
     @Test
+    void badPercentEscapesAre400() throws IOException {
+        for (String uri : List.of("/api/v1/events?n=%zz", "/api/v1/st%zzatus", "/api/v1/status?%")) {
+            var r = unix.get(uri);
+            assertThat(r.status()).as(uri).isEqualTo(400);
+            assertThat(json(r).get("error").asText()).startsWith("malformed URI " + uri);
+        }
+        var form = unix.exchange("POST", "/api/diagnostics/interface/get_vip_status", "mode%5B%5D=%z");
+        assertThat(form.status()).isEqualTo(400);
+        assertThat(json(form).get("error").asText()).startsWith("malformed form body");
+    }
+
+    @Test
     void singleVipByInterfaceAndVhid() throws IOException {
         var r = unix.get("/api/v1/vips/wan/1");
         assertThat(r.status()).isEqualTo(200);
