@@ -16,7 +16,11 @@ import io.carpd.core.election.CarpNode;
 import io.carpd.core.election.Demotion;
 import io.carpd.core.election.NodeAction;
 import io.carpd.core.election.NodeEvent;
+import io.carpd.core.election.VhAction;
 import io.carpd.core.election.VhKey;
+import io.carpd.core.hooks.HookEvent;
+import io.carpd.core.hooks.HookRunner;
+import io.carpd.core.hooks.NodeRoleTracker;
 import io.carpd.core.linux.ArpSysctls;
 import io.carpd.core.linux.LinkInfo;
 import io.carpd.core.linux.LinkWatcher;
@@ -104,6 +108,8 @@ public final class Daemon implements ControlPlane, AutoCloseable {
     private PcapFrames frames;
     private AdvertIntake intake;
     private LinkWatcher watcher;
+    private HookRunner hooks;
+    private NodeRoleTracker roles;
 
     private Daemon(CarpdConfig config, Path configFile) {
         this.config = config;
@@ -152,8 +158,14 @@ public final class Daemon implements ControlPlane, AutoCloseable {
         loop = group.next();
         scheduler = new EventLoopScheduler(loop);
         frames = new PcapFrames(ports, links::get, netlink, counters);
+        roles = new NodeRoleTracker(config.vhids().stream().map(VhidConfig::key).toList());
+        if (config.hooks() != null) {
+            hooks = new HookRunner(config.hooks(), config.node());
+            hooks.start();
+        }
         executor = new ActionExecutor(new NetlinkAddresses(netlink, virtualMacs), frames, config.announce(), scheduler,
-                new OwnedVips(ownedFile), history, counters, key -> feed(new NodeEvent.TimerExpired(key)));
+                new OwnedVips(ownedFile), history, counters, key -> feed(new NodeEvent.TimerExpired(key)),
+                this::runHooks);
         intake = new AdvertIntake(tables, counters, new BadHmacLog(BAD_HMAC_LOG_INTERVAL), scheduler, this::feed);
         node = new CarpNode(config.vhids().stream()
                 .map(v -> new CarpNode.VhostSpec(v.key(), v.toVirtualHostConfig())).toList(), new SecureRandom().nextLong());
@@ -268,6 +280,32 @@ public final class Daemon implements ControlPlane, AutoCloseable {
         executor.execute(node.handle(event, scheduler.nanoTime()));
     }
 
+    /** Hook events for a performed batch: VHID transitions, node role changes, demotion changes. */
+    private void runHooks(List<NodeAction> notable) {
+        for (NodeAction action : notable) {
+            switch (action) {
+                case NodeAction.Host(VhKey key, VhAction.Transition t) -> {
+                    VhidConfig v = vhidConfig(key);
+                    int demotion = node.hosts().containsKey(key) ? node.host(key).demotion() : 0;
+                    submit(roles.transition(key, v == null ? List.of() : v.addresses(), demotion, t));
+                }
+                case NodeAction.DemotionChanged d -> submit(List.of(roles.demotion(d)));
+                default -> { }
+            }
+        }
+    }
+
+    private void submit(List<HookEvent> events) {
+        if (hooks != null) events.forEach(hooks::submit);
+    }
+
+    private VhidConfig vhidConfig(VhKey key) {
+        for (VhidConfig v : config.vhids()) {
+            if (v.key().equals(key)) return v;
+        }
+        return null;
+    }
+
     private void onLink(LinkInfo info) {
         LinkInfo before = links.get(info.name());
         if (before == null || stopping.get()) return;
@@ -298,6 +336,7 @@ public final class Daemon implements ControlPlane, AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
             log.error("graceful stop failed: {} (VIPs left behind are removed at next start)", e.toString());
         } finally {
+            finishHooks();
             closeResources();
             log.info("carpd stopped");
             terminated.countDown();
@@ -316,6 +355,19 @@ public final class Daemon implements ControlPlane, AutoCloseable {
         history.record("stop", null, 0, "carpd stopping");
     }
 
+    /** Lets the hooks of the final transitions run (each is killed at its timeout), then stops the runner. */
+    private void finishHooks() {
+        if (hooks == null) return;
+        try {
+            if (!hooks.awaitIdle(config.hooks().timeout().plusSeconds(1))) {
+                log.warn("hooks still running at stop; they are killed");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        hooks.close();
+    }
+
     /** Blocks until {@link #stop()} has finished. */
     public void awaitTermination() {
         try {
@@ -332,6 +384,7 @@ public final class Daemon implements ControlPlane, AutoCloseable {
 
     /** Capture threads and the link watcher first, so nothing hands work to a terminated loop. */
     private void closeResources() {
+        quietly("hook runner", hooks);
         quietly("link watcher", watcher);
         ports.values().forEach(p -> quietly("pcap handle", p));
         ports.clear();
@@ -449,6 +502,7 @@ public final class Daemon implements ControlPlane, AutoCloseable {
         keepRestartOnly("state_dir", current.stateDir(), next.stateDir(), warnings);
         keepRestartOnly("mac_mode", current.macMode(), next.macMode(), warnings);
         keepRestartOnly("api", current.api(), next.api(), warnings);
+        keepRestartOnly("hooks", current.hooks(), next.hooks(), warnings);
         Map<VhKey, VhidConfig> before = byKey(current.vhids());
         Map<VhKey, VhidConfig> after = byKey(next.vhids());
         List<String> changes = new ArrayList<>();
@@ -458,8 +512,12 @@ public final class Daemon implements ControlPlane, AutoCloseable {
             if (e.getValue().equals(replacement)) continue;
             executor.execute(node.removeHost(e.getKey(), now));
             detach(e.getKey());
+            submit(roles.removed(e.getKey(), "reload"));
             if (replacement == null) changes.add("removed " + e.getKey());
         }
+        // Restart-only settings keep their running values; the hooks of added VHIDs need the new addresses.
+        config = new CarpdConfig(current.node(), current.runtimeDir(), current.stateDir(), current.macMode(),
+                next.announce(), next.vhids(), current.api(), current.hooks(), next.sync());
         for (var e : after.entrySet()) {
             VhidConfig previous = before.get(e.getKey());
             if (e.getValue().equals(previous)) continue;
@@ -472,6 +530,7 @@ public final class Daemon implements ControlPlane, AutoCloseable {
             }
             actions.addAll(node.addHost(new CarpNode.VhostSpec(v.key(), v.toVirtualHostConfig()), now));
             attach(v);
+            submit(roles.added(v.key(), "reload"));
             executor.execute(actions);
             changes.add((previous == null ? "added " : "restarted (changed) ") + v.key());
         }
@@ -479,9 +538,6 @@ public final class Daemon implements ControlPlane, AutoCloseable {
             executor.announceWith(next.announce());
             changes.add("announce: " + next.announce());
         }
-        // Restart-only settings keep their running values.
-        config = new CarpdConfig(current.node(), current.runtimeDir(), current.stateDir(), current.macMode(),
-                next.announce(), next.vhids(), current.api(), next.hooks(), next.sync());
         String line = "configuration reloaded: " + (changes.isEmpty() ? "no changes" : String.join("; ", changes));
         history.record("reload", null, 0, line);
         return ReloadResult.applied(changes, warnings);
