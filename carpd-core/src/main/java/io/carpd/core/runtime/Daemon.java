@@ -21,6 +21,7 @@ import io.carpd.core.election.VhKey;
 import io.carpd.core.hooks.HookEvent;
 import io.carpd.core.hooks.HookRunner;
 import io.carpd.core.hooks.NodeRoleTracker;
+import io.carpd.core.hooks.Role;
 import io.carpd.core.linux.ArpSysctls;
 import io.carpd.core.linux.LinkInfo;
 import io.carpd.core.linux.LinkWatcher;
@@ -50,6 +51,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -85,6 +87,7 @@ public final class Daemon implements ControlPlane, AutoCloseable {
     private final EventHistory history = new EventHistory(HISTORY_CAPACITY, Clock.systemUTC());
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
+    private final List<Consumer<Role>> roleListeners = new CopyOnWriteArrayList<>();
 
     // Loop-confined once the loop runs (maps are shared with the intake / frames, which run on it too).
     private final Map<String, LinkInfo> links = new HashMap<>();
@@ -296,7 +299,20 @@ public final class Daemon implements ControlPlane, AutoCloseable {
     }
 
     private void submit(List<HookEvent> events) {
-        if (hooks != null) events.forEach(hooks::submit);
+        for (HookEvent e : events) {
+            if (hooks != null) hooks.submit(e);
+            if (e instanceof HookEvent.NodeRole r) notifyRole(r.to());
+        }
+    }
+
+    private void notifyRole(Role role) {
+        for (Consumer<Role> listener : roleListeners) {
+            try {
+                listener.accept(role);
+            } catch (RuntimeException e) {
+                log.warn("node role listener failed: {}", e.toString());
+            }
+        }
     }
 
     private VhidConfig vhidConfig(VhKey key) {
@@ -417,6 +433,33 @@ public final class Daemon implements ControlPlane, AutoCloseable {
     /** The configuration in effect (replaced by a successful reload). */
     public CarpdConfig config() {
         return config;
+    }
+
+    // ---- other modules (state sync) ----------------------------------------------------------
+
+    /**
+     * Sets one named demotion source, e.g. state sync's ("carp", "sync", 32) until its first bulk
+     * transfer completed; 0 clears it. Thread-safe; waits until the election has it.
+     */
+    public void setDemotionSource(String group, String source, int value) {
+        onLoop(() -> {
+            feed(new NodeEvent.SetDemotion(group, source, value));
+            return null;
+        });
+    }
+
+    /**
+     * Calls {@code listener} on the event loop whenever the node's overall role changes (MASTER of
+     * all VHIDs, BACKUP of all, INIT, or mixed); it must not block. The returned handle removes it.
+     */
+    public Runnable onRoleChange(Consumer<Role> listener) {
+        roleListeners.add(listener);
+        return () -> roleListeners.remove(listener);
+    }
+
+    /** The node's overall role right now. */
+    public Role role() {
+        return onLoop(roles::role);
     }
 
     // ---- control plane -----------------------------------------------------------------------
