@@ -1,11 +1,13 @@
 package io.carpd.cli;
 
+import io.carpd.cli.lab.LabCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code carpd} command. Subcommands are added as they are built. */
 @Command(name = "carpd", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "CARP high-availability daemon for Linux firewalls.")
+        description = "CARP high-availability daemon for Linux firewalls.",
+        subcommands = {LabCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
