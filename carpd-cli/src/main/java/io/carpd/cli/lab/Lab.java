@@ -32,7 +32,7 @@ public final class Lab implements AutoCloseable {
         this.layout = layout;
         this.record = record;
         this.topology = new Topology(record.prefix());
-        this.daemons = new LabDaemons(layout, topology, launcher);
+        this.daemons = new LabDaemons(layout, topology, launcher, record.daemon(), record.profile());
         this.launcher = launcher;
     }
 
@@ -40,8 +40,8 @@ public final class Lab implements AutoCloseable {
      * Builds the topology and writes both configs; daemons are not started yet. With
      * {@code cleanupOnExit} a JVM shutdown hook tears the lab down if {@link #close()} never ran.
      */
-    public static Lab create(LabLayout layout, String prefix, LabProfile profile, CarpdLauncher launcher,
-                             boolean cleanupOnExit) {
+    public static Lab create(LabLayout layout, String prefix, LabProfile profile, DaemonKind daemon,
+                             CarpdLauncher launcher, boolean cleanupOnExit) {
         if (Files.exists(layout.stateFile())) {
             throw new LabException("a lab is already recorded in " + layout.dir()
                     + "; tear it down first (carpd lab down --dir " + layout.dir() + ")");
@@ -57,7 +57,7 @@ public final class Lab implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create lab directory " + layout.dir(), e);
         }
-        Lab lab = new Lab(layout, LabRecord.create(layout.stateFile(), prefix, profile), launcher);
+        Lab lab = new Lab(layout, LabRecord.create(layout.stateFile(), prefix, profile, daemon), launcher);
         if (cleanupOnExit) {
             lab.cleanupHook = new Thread(lab::downQuietly, "carpd-lab-cleanup");
             Runtime.getRuntime().addShutdownHook(lab.cleanupHook);
@@ -65,7 +65,7 @@ public final class Lab implements AutoCloseable {
         try {
             t.build(lab.record::addNamespace);
             for (LabNode fw : List.of(LabNode.FW1, LabNode.FW2)) {
-                NodeConfigWriter.write(layout, fw, profile);
+                daemon.writeFiles(layout, fw, profile);
             }
         } catch (RuntimeException e) {
             lab.downQuietly();
@@ -113,11 +113,11 @@ public final class Lab implements AutoCloseable {
     }
 
     public LabStatus status() {
-        Map<LabNode, Long> pids = new EnumMap<>(LabNode.class);
+        Map<LabNode, List<Long>> pids = new EnumMap<>(LabNode.class);
         for (LabNode fw : List.of(LabNode.FW1, LabNode.FW2)) {
-            daemons.process(fw).ifPresent(h -> pids.put(fw, h.pid()));
+            pids.put(fw, daemons.processes(fw).stream().map(ProcessHandle::pid).toList());
         }
-        return new LabStatus(topology.vipHolders(), pids);
+        return new LabStatus(daemons.kind(), topology.vipHolders(), pids);
     }
 
     /** Hard failure: SIGKILL the daemon, then take the firewall's links down (a dead box). */
@@ -183,6 +183,11 @@ public final class Lab implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Waits until {@code fw} holds every VIP (its peer may still hold some). */
+    public boolean awaitHoldsAll(LabNode fw, Duration timeout, Duration every) {
+        return await(() -> topology.holdsAll(fw), timeout, every);
     }
 
     /** Waits until {@code fw} alone holds every VIP. */

@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
                 "on documentation addresses, with two carpd daemons. Needs root."},
         subcommands = {LabCommand.Up.class, LabCommand.Status.class, LabCommand.Fail.class,
                 LabCommand.Recover.class, LabCommand.Link.class, LabCommand.Down.class, LabDemo.class,
-                LabCommand.Echo.class, LabCommand.Probe.class})
+                FailoverBench.class, LabCommand.Echo.class, LabCommand.Probe.class})
 public final class LabCommand implements Runnable {
 
     @Override
@@ -60,6 +60,19 @@ public final class LabCommand implements Runnable {
         @Option(names = "--unicast-peers", description = "Configure unicast peers instead of multicast.")
         boolean unicastPeers;
 
+        @Option(names = "--daemon", defaultValue = "carpd",
+                description = "carpd, or for comparison ucarp or keepalived (Debian packages; default: ${DEFAULT-VALUE}).")
+        String daemon;
+
+        DaemonKind daemonKind() {
+            return switch (daemon) {
+                case "carpd" -> DaemonKind.CARPD;
+                case "ucarp" -> DaemonKind.UCARP;
+                case "keepalived" -> DaemonKind.KEEPALIVED;
+                default -> throw new IllegalArgumentException("--daemon must be carpd, ucarp or keepalived, not " + daemon);
+            };
+        }
+
         LabProfile profile() {
             int base = advbase != null ? advbase : subSecond ? 0 : 1;
             int skew1 = fw1Advskew != null ? fw1Advskew : subSecond ? 50 : 0;
@@ -80,10 +93,11 @@ public final class LabCommand implements Runnable {
         requireRoot();
         LabLayout layout = sel.layout();
         LabProfile profile = opts.profile();
-        System.out.printf("building lab '%s' in %s (advbase %d, advskew fw1 %d / fw2 %d%s)%n", sel.prefix,
-                layout.dir(), profile.advbase(), profile.fw1Advskew(), profile.fw2Advskew(),
+        DaemonKind daemon = opts.daemonKind();
+        System.out.printf("building lab '%s' in %s (%s, advbase %d, advskew fw1 %d / fw2 %d%s)%n", sel.prefix,
+                layout.dir(), daemon.label(), profile.advbase(), profile.fw1Advskew(), profile.fw2Advskew(),
                 profile.unicastPeers() ? ", unicast peers" : "");
-        Lab lab = Lab.create(layout, sel.prefix, profile, CarpdLauncher.current(), cleanupOnExit);
+        Lab lab = Lab.create(layout, sel.prefix, profile, daemon, CarpdLauncher.current(), cleanupOnExit);
         lab.startDaemons();
         System.out.println("daemons started; waiting for the election (logs: " + layout.log(LabNode.FW1)
                 + ", " + layout.log(LabNode.FW2) + ")");

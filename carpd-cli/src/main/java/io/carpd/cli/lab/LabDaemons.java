@@ -1,112 +1,95 @@
 package io.carpd.cli.lab;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
- * The carpd daemons of the two lab firewalls: started detached inside their namespaces, found
- * again through pid files (checked against {@code /proc/PID/cmdline}, so a recycled pid is never
- * signalled), stopped or killed.
+ * The CARP/VRRP daemons of the two lab firewalls: started detached inside their namespaces and
+ * found again by looking for processes in the firewall's namespace whose command line names the
+ * lab directory, so a later {@code carpd lab} invocation (or a recycled pid) never signals a
+ * stranger.
  */
 public final class LabDaemons {
 
     private final LabLayout layout;
     private final Topology topology;
     private final CarpdLauncher launcher;
+    private final DaemonKind kind;
+    private final LabProfile profile;
 
-    public LabDaemons(LabLayout layout, Topology topology, CarpdLauncher launcher) {
+    public LabDaemons(LabLayout layout, Topology topology, CarpdLauncher launcher, DaemonKind kind,
+                      LabProfile profile) {
         this.layout = layout;
         this.topology = topology;
         this.launcher = launcher;
+        this.kind = kind;
+        this.profile = profile;
     }
 
-    /** Starts {@code carpd run -c <fw>.yaml} in the firewall's namespace; returns its pid. */
-    public long start(LabNode fw) {
-        if (process(fw).isPresent()) {
-            throw new LabException(fw.label() + "'s daemon is already running (pid " + process(fw).get().pid() + ")");
-        }
-        Path cfg = layout.config(fw);
-        List<String> argv = launcher.command(List.of("run", "-c", cfg.toString()));
-        Process p = Namespaces.spawn(topology.ns(fw), argv, layout.log(fw));
-        try {
-            Files.writeString(layout.pidFile(fw), Long.toString(p.pid()), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            p.destroyForcibly();
-            throw new UncheckedIOException("cannot write " + layout.pidFile(fw), e);
-        }
-        return p.pid();
+    public DaemonKind kind() {
+        return kind;
     }
 
-    /** The running daemon of {@code fw}, if any. */
-    public Optional<ProcessHandle> process(LabNode fw) {
-        Path pidFile = layout.pidFile(fw);
-        if (!Files.exists(pidFile)) {
-            return Optional.empty();
+    /** Starts the firewall's daemon process(es) with output appended to {@code <fw>.log}. */
+    public void start(LabNode fw) {
+        List<ProcessHandle> running = processes(fw);
+        if (!running.isEmpty()) {
+            throw new LabException(fw.label() + "'s daemon is already running (pid " + running.getFirst().pid() + ")");
         }
-        long pid;
-        try {
-            pid = Long.parseLong(Files.readString(pidFile).strip());
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
+        for (List<String> argv : kind.commands(layout, fw, profile, launcher)) {
+            Namespaces.spawn(topology.ns(fw), argv, layout.log(fw));
         }
-        String cfg = layout.config(fw).toString();
-        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(h -> commandLine(pid).contains(cfg));
+    }
+
+    /** The firewall's daemon processes (keepalived forks a child, ucarp runs one per VHID). */
+    public List<ProcessHandle> processes(LabNode fw) {
+        String marker = layout.dir().toString();
+        return Namespaces.pids(topology.ns(fw)).stream()
+                .filter(pid -> commandLine(pid).contains(marker))
+                .flatMap(pid -> ProcessHandle.of(pid).stream())
+                .filter(ProcessHandle::isAlive)
+                .toList();
     }
 
     public boolean alive(LabNode fw) {
-        return process(fw).isPresent();
+        return !processes(fw).isEmpty();
     }
 
-    /** SIGKILL: the daemon gets no chance to bow out or remove its addresses. */
+    /** SIGKILL to everything in the firewall's namespace: no bow-out, addresses left behind. */
     public void kill(LabNode fw) {
-        process(fw).ifPresent(ProcessHandle::destroyForcibly);
+        Namespaces.killAll(topology.ns(fw));
     }
 
-    /** SIGTERM: a graceful stop (bow-out advert, addresses removed). */
+    /** SIGTERM to the daemons' top processes: a graceful stop. */
     public void terminate(LabNode fw) {
-        process(fw).ifPresent(ProcessHandle::destroy);
+        List<ProcessHandle> procs = processes(fw);
+        procs.stream()
+                .filter(p -> p.parent().map(parent -> !procs.contains(parent)).orElse(true))
+                .forEach(ProcessHandle::destroy);
     }
 
-    /** Waits until the daemon has exited; false if it still runs after {@code timeout}. */
+    /** Waits until no daemon process of {@code fw} is left; false if one still runs after {@code timeout}. */
     public boolean awaitExit(LabNode fw, Duration timeout) {
-        Optional<ProcessHandle> h = process(fw);
-        if (h.isEmpty()) {
-            return true;
-        }
-        try {
-            h.get().onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return !h.get().isAlive();
-        } catch (ExecutionException e) {
-            return !h.get().isAlive();
-        }
+        return Lab.await(() -> !alive(fw), timeout, Duration.ofMillis(20));
     }
 
-    /** Stops the daemon: SIGTERM, then SIGKILL if it has not exited within {@code grace}. */
+    /** Stops the daemons: SIGTERM, then SIGKILL if they have not exited within {@code grace}. */
     public void stop(LabNode fw, Duration grace) {
+        if (!Namespaces.exists(topology.ns(fw))) {
+            return;
+        }
         terminate(fw);
         if (!awaitExit(fw, grace)) {
             kill(fw);
-            awaitExit(fw, Duration.ofSeconds(5));
         }
     }
 
     private static String commandLine(long pid) {
         try {
-            return Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
+            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"))).replace('\0', ' ');
         } catch (IOException e) {
             return "";
         }

@@ -7,6 +7,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,18 +22,20 @@ public final class LabRecord {
     private final Path file;
     private final String prefix;
     private final LabProfile profile;
+    private final DaemonKind daemon;
     private final List<String> namespaces;
 
-    private LabRecord(Path file, String prefix, LabProfile profile, List<String> namespaces) {
+    private LabRecord(Path file, String prefix, LabProfile profile, DaemonKind daemon, List<String> namespaces) {
         this.file = file;
         this.prefix = prefix;
         this.profile = profile;
+        this.daemon = daemon;
         this.namespaces = new ArrayList<>(namespaces);
     }
 
     /** A new record for a lab about to be built; written at once. */
-    public static LabRecord create(Path file, String prefix, LabProfile profile) {
-        LabRecord r = new LabRecord(file, prefix, profile, List.of());
+    public static LabRecord create(Path file, String prefix, LabProfile profile, DaemonKind daemon) {
+        LabRecord r = new LabRecord(file, prefix, profile, daemon, List.of());
         r.save();
         return r;
     }
@@ -55,7 +58,8 @@ public final class LabRecord {
                     Boolean.parseBoolean(p.getProperty("unicast_peers")));
             String ns = p.getProperty("namespaces", "");
             List<String> names = ns.isBlank() ? List.of() : Arrays.asList(ns.split(","));
-            return new LabRecord(file, p.getProperty("prefix"), profile, names);
+            DaemonKind daemon = DaemonKind.valueOf(p.getProperty("daemon", "CARPD"));
+            return new LabRecord(file, p.getProperty("prefix"), profile, daemon, names);
         } catch (RuntimeException e) {
             throw new LabException(file + ": damaged lab record (" + e.getMessage() + ")", e);
         }
@@ -67,6 +71,10 @@ public final class LabRecord {
 
     public LabProfile profile() {
         return profile;
+    }
+
+    public DaemonKind daemon() {
+        return daemon;
     }
 
     public List<String> namespaces() {
@@ -98,6 +106,7 @@ public final class LabRecord {
         p.setProperty("password", profile.password());
         p.setProperty("fw2.password", profile.fw2Password());
         p.setProperty("unicast_peers", Boolean.toString(profile.unicastPeers()));
+        p.setProperty("daemon", daemon.name());
         p.setProperty("namespaces", String.join(",", namespaces));
         try {
             Files.createDirectories(file.getParent());
@@ -105,8 +114,7 @@ public final class LabRecord {
             try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
                 p.store(out, "carpd lab: what this lab created; used by 'carpd lab down'");
             }
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }

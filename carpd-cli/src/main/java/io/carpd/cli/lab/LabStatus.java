@@ -8,9 +8,10 @@ import java.util.stream.Collectors;
  * Who holds each VIP (read from the firewalls' interface addresses) and which daemons run.
  *
  * @param holders firewalls holding each VIP
- * @param pids    daemon pid of each firewall, absent when its daemon is not running
+ * @param daemon  which daemon the lab runs
+ * @param pids    daemon process ids of each firewall, empty when its daemon is not running
  */
-public record LabStatus(Map<LabVip, List<LabNode>> holders, Map<LabNode, Long> pids) {
+public record LabStatus(DaemonKind daemon, Map<LabVip, List<LabNode>> holders, Map<LabNode, List<Long>> pids) {
 
     /** One line per VIP and one per daemon, for a terminal. */
     public String render() {
@@ -26,8 +27,9 @@ public record LabStatus(Map<LabVip, List<LabNode>> holders, Map<LabNode, Long> p
             s.append(String.format("vhid %d  %-4s %-16s held by %s%n", vip.vhid(), vip.iface(), vip.cidr(), owner));
         }
         for (LabNode fw : List.of(LabNode.FW1, LabNode.FW2)) {
-            Long pid = pids.get(fw);
-            s.append(String.format("%s daemon: %s%n", fw.label(), pid == null ? "not running" : "running, pid " + pid));
+            List<Long> p = pids.getOrDefault(fw, List.of());
+            s.append(String.format("%s %s: %s%n", fw.label(), daemon.label(), p.isEmpty() ? "not running"
+                    : "running, pid " + p.stream().map(String::valueOf).collect(Collectors.joining(" "))));
         }
         return s.toString();
     }

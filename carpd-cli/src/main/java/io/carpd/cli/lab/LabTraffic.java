@@ -26,10 +26,21 @@ public final class LabTraffic implements AutoCloseable {
         this.echo = echo;
     }
 
-    /** Starts the echo server; it exits on its own after {@code lifetime}. */
+    /**
+     * Starts the echo server and waits until it listens (a prober started earlier would count the
+     * echo's start-up as an outage). It exits on its own after {@code lifetime}.
+     */
     public static LabTraffic start(Lab lab, Duration lifetime) {
         Process echo = lab.spawn(LabNode.SERVER, List.of("lab", "echo", "--port", Integer.toString(PORT),
                 "--seconds", Long.toString(Math.max(1, lifetime.toSeconds()))), lab.layout().log(LabNode.SERVER));
+        String server = lab.topology().ns(LabNode.SERVER);
+        boolean listening = Lab.await(() -> !Namespaces.exec(server, "ss", "-H", "-u", "-l", "-n", "sport = :" + PORT)
+                .isBlank(), Duration.ofSeconds(30), Duration.ofMillis(100));
+        if (!listening) {
+            echo.destroyForcibly();
+            throw new LabException("UDP echo in " + server + " is not listening on port " + PORT + " after 30 s; see "
+                    + lab.layout().log(LabNode.SERVER));
+        }
         return new LabTraffic(lab, echo);
     }
 
@@ -60,6 +71,14 @@ public final class LabTraffic implements AutoCloseable {
             return lines().stream().filter(l -> l.startsWith("probe ")).reduce((a, b) -> b)
                     .map(UdpProber.Result::parse)
                     .orElseThrow(() -> new LabException("prober printed no summary; see " + log));
+        }
+
+        /** Waits (bounded) until the prober JVM is up and sending. */
+        public Probe awaitStarted() {
+            if (!Lab.await(() -> lines().contains("probe started"), Duration.ofSeconds(30), Duration.ofMillis(50))) {
+                throw new LabException("prober did not start; see " + log);
+            }
+            return this;
         }
 
         /** Everything the prober printed so far. */

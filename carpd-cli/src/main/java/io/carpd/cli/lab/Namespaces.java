@@ -188,16 +188,25 @@ public final class Namespaces {
         run(List.of("ip", "netns", "exec", ns, "nft", "-f", "-"), script);
     }
 
-    /** Addresses per interface, each as {@code address/prefixlen}, read with {@code ip -j addr}. */
-    public static Map<String, List<String>> addresses(String ns) {
-        Map<String, List<String>> byIface = new LinkedHashMap<>();
+    /**
+     * An interface's addresses (each {@code address/prefixlen}) and whether it can carry traffic
+     * (administratively up with carrier).
+     */
+    public record LinkAddresses(boolean running, List<String> addresses) {}
+
+    /** Addresses per interface, read with {@code ip -j addr}. */
+    public static Map<String, LinkAddresses> addresses(String ns) {
+        Map<String, LinkAddresses> byIface = new LinkedHashMap<>();
         try {
             for (JsonNode link : JSON.readTree(ip(ns, "-j", "addr", "show"))) {
                 List<String> cidrs = new ArrayList<>();
                 for (JsonNode a : link.path("addr_info")) {
                     cidrs.add(a.path("local").asText() + "/" + a.path("prefixlen").asInt());
                 }
-                byIface.put(link.path("ifname").asText(), cidrs);
+                List<String> flags = new ArrayList<>();
+                link.path("flags").forEach(f -> flags.add(f.asText()));
+                boolean running = flags.contains("UP") && flags.contains("LOWER_UP");
+                byIface.put(link.path("ifname").asText(), new LinkAddresses(running, cidrs));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("ip -n " + ns + " -j addr show: unreadable JSON", e);

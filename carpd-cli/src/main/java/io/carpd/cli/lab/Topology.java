@@ -155,21 +155,31 @@ public final class Topology {
                 "-i", "0.2", "-W", "1", serverAddress()), null).ok();
     }
 
-    /** For each VIP, the firewalls that currently hold it on their interface. */
+    /**
+     * For each VIP, the firewalls that hold it on an interface that can carry traffic. An address
+     * left on a link without carrier (a dead box, a pulled cable) answers nobody, so it is not
+     * counted; one left on a working link by a killed daemon is, as it really conflicts.
+     */
     public Map<LabVip, List<LabNode>> vipHolders() {
         Map<LabVip, List<LabNode>> holders = new EnumMap<>(LabVip.class);
         for (LabVip vip : LabVip.values()) {
             holders.put(vip, new ArrayList<>());
         }
         for (LabNode fw : List.of(LabNode.FW1, LabNode.FW2)) {
-            Map<String, List<String>> addrs = Namespaces.addresses(ns(fw));
+            Map<String, Namespaces.LinkAddresses> links = Namespaces.addresses(ns(fw));
             for (LabVip vip : LabVip.values()) {
-                if (addrs.getOrDefault(vip.iface(), List.of()).contains(vip.cidr())) {
+                Namespaces.LinkAddresses link = links.get(vip.iface());
+                if (link != null && link.running() && link.addresses().contains(vip.cidr())) {
                     holders.get(vip).add(fw);
                 }
             }
         }
         return holders;
+    }
+
+    /** Whether {@code fw} holds every VIP (whatever its peer holds). */
+    public boolean holdsAll(LabNode fw) {
+        return vipHolders().values().stream().allMatch(h -> h.contains(fw));
     }
 
     /** Whether {@code fw} holds every VIP and its peer holds none. */

@@ -62,6 +62,8 @@ public final class UdpProber {
         long gapThreshold = 3 * interval.toNanos();
         try (DatagramSocket socket = new DatagramSocket()) {
             socket.setSoTimeout(20);
+            out.println("probe started");
+            out.flush();
             Thread sender = Thread.ofPlatform().name("prober-send").daemon().start(() -> send(socket, end));
             long received = 0;
             long lastReplyNanos = 0;

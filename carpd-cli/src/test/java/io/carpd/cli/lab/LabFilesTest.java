@@ -58,13 +58,14 @@ class LabFilesTest {
     void recordRoundTripsNamespacesAndProfile() {
         Path file = dir.resolve("lab.properties");
         LabProfile profile = new LabProfile(0, 50, 120, "a", "b", true);
-        LabRecord r = LabRecord.create(file, "cdtab12-", profile);
+        LabRecord r = LabRecord.create(file, "cdtab12-", profile, DaemonKind.KEEPALIVED);
         r.addNamespace("cdtab12-client");
         r.addNamespace("cdtab12-fw1");
 
         LabRecord back = LabRecord.read(file);
         assertThat(back.prefix()).isEqualTo("cdtab12-");
         assertThat(back.profile()).isEqualTo(profile);
+        assertThat(back.daemon()).isEqualTo(DaemonKind.KEEPALIVED);
         assertThat(back.namespaces()).containsExactly("cdtab12-client", "cdtab12-fw1");
     }
 

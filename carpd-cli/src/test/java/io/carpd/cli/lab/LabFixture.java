@@ -24,6 +24,6 @@ final class LabFixture {
     static Lab create(LabProfile profile) {
         String prefix = randomPrefix();
         LabLayout layout = new LabLayout(Path.of("target", "lab-e2e", prefix).toAbsolutePath());
-        return Lab.create(layout, prefix, profile, CarpdLauncher.current(), true);
+        return Lab.create(layout, prefix, profile, DaemonKind.CARPD, CarpdLauncher.current(), true);
     }
 }

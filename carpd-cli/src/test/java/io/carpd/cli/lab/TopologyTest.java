@@ -26,22 +26,25 @@ class TopologyTest {
             assertThat(t.soleOwner(LabNode.FW2)).isTrue();
             assertThat(t.clientReachesServer()).isTrue();
 
-            t.setFirewallLinks(LabNode.FW2, false);
-            assertThat(t.clientReachesServer()).as("fw2's links are down").isFalse();
+            t.setSwitchPort(LabNode.FW2, Segment.LAN, false);
+            assertThat(t.vipHolders().get(LabVip.LAN)).as("a VIP on a link without carrier serves nobody").isEmpty();
+            assertThat(t.vipHolders().get(LabVip.WAN)).containsExactly(LabNode.FW2);
+            assertThat(t.clientReachesServer()).as("fw2's LAN cable is pulled").isFalse();
         }
     }
 
     @Test
     void firewallsHaveTheReferenceInterfacesAndForward() {
         try (Lab lab = LabFixture.create(LabProfile.reference())) {
-            Map<String, List<String>> fw1 = Namespaces.addresses(lab.topology().ns(LabNode.FW1));
-            assertThat(fw1.get("lan")).contains("192.0.2.1/24");
-            assertThat(fw1.get("wan")).contains("203.0.113.2/28");
-            assertThat(fw1.get("sync")).contains("198.51.100.1/30");
-            Map<String, List<String>> fw2 = Namespaces.addresses(lab.topology().ns(LabNode.FW2));
-            assertThat(fw2.get("lan")).contains("192.0.2.2/24");
-            assertThat(fw2.get("wan")).contains("203.0.113.3/28");
-            assertThat(fw2.get("sync")).contains("198.51.100.2/30");
+            Map<String, Namespaces.LinkAddresses> fw1 = Namespaces.addresses(lab.topology().ns(LabNode.FW1));
+            assertThat(fw1.get("lan").addresses()).contains("192.0.2.1/24");
+            assertThat(fw1.get("wan").addresses()).contains("203.0.113.2/28");
+            assertThat(fw1.get("sync").addresses()).contains("198.51.100.1/30");
+            assertThat(fw1.values()).allMatch(Namespaces.LinkAddresses::running);
+            Map<String, Namespaces.LinkAddresses> fw2 = Namespaces.addresses(lab.topology().ns(LabNode.FW2));
+            assertThat(fw2.get("lan").addresses()).contains("192.0.2.2/24");
+            assertThat(fw2.get("wan").addresses()).contains("203.0.113.3/28");
+            assertThat(fw2.get("sync").addresses()).contains("198.51.100.2/30");
             assertThat(Namespaces.exec(lab.topology().ns(LabNode.FW1), "sysctl", "-n", "net.ipv4.ip_forward").strip())
                     .isEqualTo("1");
             assertThat(Namespaces.tryRun(List.of("ip", "netns", "exec", lab.topology().ns(LabNode.FW1), "ping",
