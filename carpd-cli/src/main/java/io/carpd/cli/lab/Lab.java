@@ -185,6 +185,11 @@ public final class Lab implements AutoCloseable {
         }
     }
 
+    /** The firewall daemon's Prometheus exposition, read from its control socket (carpd only). */
+    public String metrics(LabNode fw) {
+        return ControlSocketClient.get(layout.runtimeDir(fw).resolve("carpd.sock"), "/metrics");
+    }
+
     /** Waits until {@code fw} holds every VIP (its peer may still hold some). */
     public boolean awaitHoldsAll(LabNode fw, Duration timeout, Duration every) {
         return await(() -> topology.holdsAll(fw), timeout, every);

@@ -4,15 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
+import io.carpd.testing.Netns;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The namespace topology alone (no daemons): wiring, VIP bookkeeping, cleanup. Needs root. */
-class TopologyTest {
+class TopologyNetnsTest {
 
     @BeforeAll
     static void guard() {
-        RequireNetns.check();
+        Netns.assumeAvailable();
     }
 
     @Test

@@ -1,0 +1,311 @@
+package io.carpd.core.linux;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * A netlink socket over FFM: requests with sequence numbers, acknowledgements (NLMSG_ERROR with 0 or
+ * -errno), multipart dumps ending in NLMSG_DONE, and for subscribers a blocking receive that another
+ * thread can interrupt with {@link #wakeUp()}.
+ *
+ * <p>Requests are not thread-safe (callers serialise them); {@link #wakeUp()} and {@link #close()}
+ * may come from any thread. The socket belongs to the network namespace of the thread that opened it.
+ */
+public final class NetlinkSocket implements AutoCloseable {
+    public static final int NETLINK_ROUTE = 0;
+    public static final int NETLINK_NETFILTER = 12;
+    private static final int RECV_BUFFER = 64 * 1024;
+    private static final int MAX_DUMP_RETRIES = 3;
+
+    private final int fd;
+    private final int wakeFd;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment recvBuffer;
+    private final AtomicInteger sequence = new AtomicInteger((int) (System.nanoTime() & 0x3fffffff));
+    private final int portId;
+    private volatile boolean closed;
+
+    private NetlinkSocket(int fd, int wakeFd, int portId) {
+        this.fd = fd;
+        this.wakeFd = wakeFd;
+        this.portId = portId;
+        this.recvBuffer = arena.allocate(RECV_BUFFER, 8);
+    }
+
+    /**
+     * Opens and binds a netlink socket of {@code protocol} (e.g. {@link #NETLINK_ROUTE}) subscribed to
+     * the multicast {@code groups} bitmask (0 for a request-only socket).
+     */
+    public static NetlinkSocket open(int protocol, int groups) {
+        int fd = Libc.socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, protocol);
+        if (fd < 0) {
+            throw new LinuxIoException("cannot open netlink socket (protocol " + protocol + ")", -fd);
+        }
+        int wake = Libc.eventfd();
+        if (wake < 0) {
+            Libc.close(fd);
+            throw new LinuxIoException("cannot create eventfd for netlink socket", -wake);
+        }
+        int portId;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment addr = a.allocate(12, 4);
+            addr.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_NETLINK);
+            addr.set(ValueLayout.JAVA_INT, 8, groups);
+            int r = Libc.bind(fd, addr);
+            if (r < 0) {
+                Libc.close(fd);
+                Libc.close(wake);
+                throw new LinuxIoException("cannot bind netlink socket (protocol " + protocol + ", groups 0x"
+                        + Integer.toHexString(groups) + ")", -r);
+            }
+            r = Libc.getsockname(fd, addr, a.allocateFrom(ValueLayout.JAVA_INT, 12));
+            portId = r < 0 ? 0 : addr.get(ValueLayout.JAVA_INT, 4);
+        }
+        // A subscriber that falls behind loses events (ENOBUFS) and must resync; a larger buffer makes that rarer.
+        Libc.setsockoptInt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, 1 << 20);
+        return new NetlinkSocket(fd, wake, portId);
+    }
+
+    /**
+     * The port id the kernel bound this socket to. Notifications caused by this socket's requests
+     * carry it as their sender, which lets a listener drop the echoes of its own changes.
+     */
+    public int portId() {
+        return portId;
+    }
+
+    /**
+     * Sets the receive buffer, beyond net.core.rmem_max where CAP_NET_ADMIN allows
+     * (SO_RCVBUFFORCE), else capped by it. Returns the size the kernel granted (it doubles requests).
+     */
+    public int setReceiveBuffer(int bytes) {
+        if (Libc.setsockoptInt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, bytes) < 0) {
+            int r = Libc.setsockoptInt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, bytes);
+            if (r < 0) {
+                throw new LinuxIoException("cannot set netlink receive buffer to " + bytes, -r);
+            }
+        }
+        int granted = Libc.getsockoptInt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF);
+        if (granted < 0) {
+            throw new LinuxIoException("cannot read netlink receive buffer size", -granted);
+        }
+        return granted;
+    }
+
+    /** Outcome of one request: the error field of its NLMSG_ERROR (0 = ok, else -errno) and any replies. */
+    public record Reply(int error, List<NetlinkMessage> messages) {
+    }
+
+    /**
+     * Sends {@code request} and collects everything the kernel answers for its sequence number until the
+     * acknowledgement, NLMSG_DONE, or (for a plain GET without ACK) the first reply.
+     */
+    public Reply transact(NetlinkRequest request) {
+        int flags = request.flags();
+        boolean dump = (flags & NetlinkRequest.NLM_F_DUMP) == NetlinkRequest.NLM_F_DUMP;
+        for (int attempt = 0; ; attempt++) {
+            int seq = sequence.incrementAndGet();
+            send(request.finish(seq), request);
+            Reply reply = collect(seq, dump, (flags & NetlinkRequest.NLM_F_ACK) != 0);
+            boolean interrupted = reply.messages.stream()
+                    .anyMatch(m -> (m.flags() & NetlinkRequest.NLM_F_DUMP_INTR) != 0);
+            if (!interrupted || attempt >= MAX_DUMP_RETRIES) {
+                return reply;
+            }
+        }
+    }
+
+    /**
+     * Sends {@code requests} in one datagram (the kernel handles them in order) and returns the
+     * error of each, in order: 0 when applied, else -errno. Requests without NLM_F_ACK answer only
+     * when they fail, so a batch costs one round trip; the last request must carry NLM_F_ACK, its
+     * acknowledgement marks the end of the batch.
+     */
+    public int[] transactBatch(List<NetlinkRequest> requests) {
+        if (requests.isEmpty()) {
+            return new int[0];
+        }
+        if ((requests.getLast().flags() & NetlinkRequest.NLM_F_ACK) == 0) {
+            throw new IllegalArgumentException("the last request of a batch must ask for an acknowledgement");
+        }
+        int first = sequence.get() + 1;
+        int total = 0;
+        List<ByteBuffer> messages = new ArrayList<>(requests.size());
+        for (NetlinkRequest r : requests) {
+            ByteBuffer m = r.finish(sequence.incrementAndGet());
+            messages.add(m);
+            total += m.limit();
+        }
+        ByteBuffer batch = ByteBuffer.allocate(total);
+        for (ByteBuffer m : messages) {
+            batch.put(m);
+        }
+        send(batch.flip(), requests.getFirst());
+        int[] errors = new int[requests.size()];
+        int last = first + requests.size() - 1;
+        boolean[] done = {false};
+        while (!done[0]) {
+            receiveOnce(m -> {
+                int index = m.sequence() - first;
+                if (m.type() == NetlinkMessage.NLMSG_ERROR && index >= 0 && index < errors.length) {
+                    errors[index] = m.error();
+                    if (m.sequence() == last) {
+                        done[0] = true;
+                    }
+                }
+            }, true);
+        }
+        return errors;
+    }
+
+    private void send(ByteBuffer msg, NetlinkRequest request) {
+        ensureOpen();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment seg = a.allocate(msg.limit(), 8);
+            seg.copyFrom(MemorySegment.ofBuffer(msg));
+            MemorySegment kernel = a.allocate(12, 4);
+            kernel.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_NETLINK);
+            long r = Libc.sendto(fd, seg, msg.limit(), kernel);
+            if (r < 0) {
+                throw new LinuxIoException("netlink send of message type " + request.type() + " failed", (int) -r);
+            }
+        }
+    }
+
+    private Reply collect(int seq, boolean dump, boolean ack) {
+        List<NetlinkMessage> replies = new ArrayList<>();
+        while (true) {
+            int[] status = {Integer.MIN_VALUE};
+            receiveOnce(m -> {
+                if (m.sequence() != seq || status[0] != Integer.MIN_VALUE) {
+                    return; // stale answer to an earlier request, or trailing data after the end
+                }
+                switch (m.type()) {
+                    case NetlinkMessage.NLMSG_ERROR -> status[0] = m.error();
+                    case NetlinkMessage.NLMSG_DONE -> status[0] = 0;
+                    case NetlinkMessage.NLMSG_NOOP, NetlinkMessage.NLMSG_OVERRUN -> { }
+                    default -> {
+                        replies.add(m);
+                        if (!dump && !ack) {
+                            status[0] = 0;
+                        }
+                    }
+                }
+            }, true);
+            if (status[0] != Integer.MIN_VALUE) {
+                return new Reply(status[0], replies);
+            }
+        }
+    }
+
+    /**
+     * Blocks until one datagram arrives and hands each message in it to {@code sink}.
+     *
+     * @return false when woken by {@link #wakeUp()} or closed; true after delivering a datagram
+     * @throws LinuxIoException on receive errors; ENOBUFS means events were lost (resync)
+     */
+    public boolean receive(Consumer<NetlinkMessage> sink) {
+        return receiveOnce(sink, false, -1);
+    }
+
+    /**
+     * Like {@link #receive(Consumer)}, but also returns false when nothing arrived within
+     * {@code timeoutMillis}.
+     */
+    public boolean receive(Consumer<NetlinkMessage> sink, int timeoutMillis) {
+        return receiveOnce(sink, false, timeoutMillis);
+    }
+
+    private boolean receiveOnce(Consumer<NetlinkMessage> sink, boolean requestReply) {
+        return receiveOnce(sink, requestReply, 5_000);
+    }
+
+    private boolean receiveOnce(Consumer<NetlinkMessage> sink, boolean requestReply, int timeoutMillis) {
+        while (true) {
+            ensureOpen();
+            // Request replies must not be cut short by the wake fd (linux branch); event reads honour it.
+            int ready = requestReply ? Libc.pollIn(new int[] {fd}, timeoutMillis) : Libc.pollIn(new int[] {fd, wakeFd}, timeoutMillis);
+            if (ready == -Errno.EINTR) {
+                continue;
+            }
+            if (ready < 0) {
+                throw new LinuxIoException("poll on netlink socket failed", -ready);
+            }
+            if (ready == 0) {
+                if (!requestReply) {
+                    return false;
+                }
+                throw new LinuxIoException("no netlink answer within 5 s", 0);
+            }
+            if (closed || (!requestReply && (ready & 2) != 0)) {
+                return false;
+            }
+            if ((ready & 1) == 0) {
+                continue;
+            }
+            long n = Libc.recv(fd, recvBuffer, 0);
+            if (n == -Errno.EINTR || n == -Errno.EAGAIN) {
+                continue;
+            }
+            if (n < 0) {
+                throw new LinuxIoException("netlink receive failed", (int) -n);
+            }
+            parse(n, sink);
+            return true;
+        }
+    }
+
+    private void parse(long length, Consumer<NetlinkMessage> sink) {
+        ByteBuffer buf = recvBuffer.asSlice(0, length).asByteBuffer().order(ByteOrder.nativeOrder());
+        int pos = 0;
+        while (pos + NetlinkMessage.HEADER_LENGTH <= length) {
+            int len = buf.getInt(pos);
+            if (len < NetlinkMessage.HEADER_LENGTH || pos + len > length) {
+                break;
+            }
+            ByteBuffer payload = ByteBuffer.allocate(len - NetlinkMessage.HEADER_LENGTH).order(ByteOrder.nativeOrder());
+            payload.put(0, buf, pos + NetlinkMessage.HEADER_LENGTH, payload.capacity());
+            sink.accept(new NetlinkMessage(Short.toUnsignedInt(buf.getShort(pos + 4)),
+                    Short.toUnsignedInt(buf.getShort(pos + 6)), buf.getInt(pos + 8), buf.getInt(pos + 12), payload));
+            pos += (len + 3) & ~3;
+        }
+    }
+
+    /**
+     * Makes a blocked {@link #receive} return false, and every later one too (it is the stop signal of a
+     * subscriber thread); safe from any thread. Does not affect {@link #transact}.
+     */
+    public void wakeUp() {
+        if (!closed) {
+            Libc.signalEventfd(wakeFd);
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new LinuxIoException("netlink socket is closed", 0);
+        }
+    }
+
+    /**
+     * Closes the socket. A thread blocked in {@link #receive} must be woken ({@link #wakeUp()}) and have
+     * returned before this is called, because closing frees the receive buffer it writes into.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Libc.close(fd);
+        Libc.close(wakeFd);
+        arena.close();
+    }
+}
