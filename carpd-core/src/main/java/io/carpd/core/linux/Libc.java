@@ -28,6 +28,7 @@ final class Libc {
     static final int SOCK_CLOEXEC = 0x80000;
     static final int SOL_SOCKET = 1;
     static final int SO_RCVBUF = 8;
+    static final int SO_RCVBUFFORCE = 33;
     static final int IPPROTO_IP = 0;
     static final int IPPROTO_IPV6 = 41;
     static final int IP_ADD_MEMBERSHIP = 35;
@@ -46,9 +47,12 @@ final class Libc {
 
     private static final MethodHandle SOCKET = errnoCall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle BIND = errnoCall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle GETSOCKNAME = errnoCall("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle SENDTO = errnoCall("sendto",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle RECV = errnoCall("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle GETSOCKOPT = errnoCall("getsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle SETSOCKOPT = errnoCall("setsockopt",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle POLL = errnoCall("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
@@ -99,6 +103,15 @@ final class Libc {
         }
     }
 
+    static int getsockname(int fd, MemorySegment addr, MemorySegment lenInOut) {
+        MemorySegment st = CAPTURE_STATE.get();
+        try {
+            return intResult((int) GETSOCKNAME.invokeExact(st, fd, addr, lenInOut), st);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     static long sendto(int fd, MemorySegment buf, long len, MemorySegment addr) {
         MemorySegment st = CAPTURE_STATE.get();
         try {
@@ -129,6 +142,19 @@ final class Libc {
     static int setsockoptInt(int fd, int level, int name, int value) {
         try (Arena arena = Arena.ofConfined()) {
             return setsockopt(fd, level, name, arena.allocateFrom(JAVA_INT, value));
+        }
+    }
+
+    /** An int socket option's value, or -errno. */
+    static int getsockoptInt(int fd, int level, int name) {
+        MemorySegment st = CAPTURE_STATE.get();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment v = arena.allocate(JAVA_INT);
+            MemorySegment len = arena.allocateFrom(JAVA_INT, 4);
+            int r = intResult((int) GETSOCKOPT.invokeExact(st, fd, level, name, v, len), st);
+            return r < 0 ? r : v.get(JAVA_INT, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
         }
     }
 

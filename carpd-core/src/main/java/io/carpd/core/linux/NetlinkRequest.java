@@ -91,8 +91,11 @@ public final class NetlinkRequest {
         }
     }
 
-    /** The finished message for sequence number {@code seq}, as a host-order buffer from 0 to its length. */
-    ByteBuffer finish(int seq) {
+    /**
+     * The finished message for sequence number {@code seq}, as a host-order buffer from 0 to its
+     * length. Public so that protocol codecs built on requests can be tested without a socket.
+     */
+    public ByteBuffer finish(int seq) {
         align();
         ByteBuffer out = buf.duplicate().order(ByteOrder.nativeOrder()).flip();
         out.putInt(0, out.limit());

@@ -35,11 +35,13 @@ public final class NetlinkSocket implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment recvBuffer;
     private final AtomicInteger sequence = new AtomicInteger((int) (System.nanoTime() & 0x3fffffff));
+    private final int portId;
     private volatile boolean closed;
 
-    private NetlinkSocket(int fd, int wakeFd) {
+    private NetlinkSocket(int fd, int wakeFd, int portId) {
         this.fd = fd;
         this.wakeFd = wakeFd;
+        this.portId = portId;
         this.recvBuffer = arena.allocate(RECV_BUFFER, 8);
     }
 
@@ -57,6 +59,7 @@ public final class NetlinkSocket implements AutoCloseable {
             Libc.close(fd);
             throw new LinuxIoException("cannot create eventfd for netlink socket", -wake);
         }
+        int portId;
         try (Arena a = Arena.ofConfined()) {
             MemorySegment addr = a.allocate(12, 4);
             addr.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_NETLINK);
@@ -68,13 +71,41 @@ public final class NetlinkSocket implements AutoCloseable {
                 throw new LinuxIoException("cannot bind netlink socket (protocol " + protocol + ", groups 0x"
                         + Integer.toHexString(groups) + ")", -r);
             }
+            r = Libc.getsockname(fd, addr, a.allocateFrom(ValueLayout.JAVA_INT, 12));
+            portId = r < 0 ? 0 : addr.get(ValueLayout.JAVA_INT, 4);
         }
         // A subscriber that falls behind loses events (ENOBUFS) and must resync; a larger buffer makes that rarer.
         Libc.setsockoptInt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, 1 << 20);
         // Extended acks carry the kernel's own reason ("MAC address is invalid"); capped acks skip the echoed request.
         Libc.setsockoptInt(fd, SOL_NETLINK, NETLINK_EXT_ACK, 1);
         Libc.setsockoptInt(fd, SOL_NETLINK, NETLINK_CAP_ACK, 1);
-        return new NetlinkSocket(fd, wake);
+        return new NetlinkSocket(fd, wake, portId);
+    }
+
+    /**
+     * The port id the kernel bound this socket to. Notifications caused by this socket's requests
+     * carry it as their sender, which lets a listener drop the echoes of its own changes.
+     */
+    public int portId() {
+        return portId;
+    }
+
+    /**
+     * Sets the receive buffer, beyond net.core.rmem_max where CAP_NET_ADMIN allows
+     * (SO_RCVBUFFORCE), else capped by it. Returns the size the kernel granted (it doubles requests).
+     */
+    public int setReceiveBuffer(int bytes) {
+        if (Libc.setsockoptInt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, bytes) < 0) {
+            int r = Libc.setsockoptInt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, bytes);
+            if (r < 0) {
+                throw new LinuxIoException("cannot set netlink receive buffer to " + bytes, -r);
+            }
+        }
+        int granted = Libc.getsockoptInt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF);
+        if (granted < 0) {
+            throw new LinuxIoException("cannot read netlink receive buffer size", -granted);
+        }
+        return granted;
     }
 
     /**
@@ -101,6 +132,49 @@ public final class NetlinkSocket implements AutoCloseable {
                 return reply;
             }
         }
+    }
+
+    /**
+     * Sends {@code requests} in one datagram (the kernel handles them in order) and returns the
+     * error of each, in order: 0 when applied, else -errno. Requests without NLM_F_ACK answer only
+     * when they fail, so a batch costs one round trip; the last request must carry NLM_F_ACK, its
+     * acknowledgement marks the end of the batch.
+     */
+    public int[] transactBatch(List<NetlinkRequest> requests) {
+        if (requests.isEmpty()) {
+            return new int[0];
+        }
+        if ((requests.getLast().flags() & NetlinkRequest.NLM_F_ACK) == 0) {
+            throw new IllegalArgumentException("the last request of a batch must ask for an acknowledgement");
+        }
+        int first = sequence.get() + 1;
+        int total = 0;
+        List<ByteBuffer> messages = new ArrayList<>(requests.size());
+        for (NetlinkRequest r : requests) {
+            ByteBuffer m = r.finish(sequence.incrementAndGet());
+            messages.add(m);
+            total += m.limit();
+        }
+        ByteBuffer batch = ByteBuffer.allocate(total);
+        for (ByteBuffer m : messages) {
+            batch.put(m);
+        }
+        send(batch.flip(), requests.getFirst());
+        int[] errors = new int[requests.size()];
+        int last = first + requests.size() - 1;
+        boolean[] done = {false};
+        while (!done[0]) {
+            receiveOnce(m -> {
+                int index = m.sequence() - first;
+                if (m.type() == NetlinkMessage.NLMSG_ERROR && index >= 0 && index < errors.length) {
+                    errors[index] = m.error();
+                    if (m.sequence() == last) {
+                        done[0] = true;
+                    }
+                }
+            }, true);
+        }
+        return errors;
     }
 
     private void send(ByteBuffer msg, NetlinkRequest request) {
@@ -169,13 +243,26 @@ public final class NetlinkSocket implements AutoCloseable {
      * @throws LinuxIoException on receive errors; ENOBUFS means events were lost (resync)
      */
     public boolean receive(Consumer<NetlinkMessage> sink) {
-        return receiveOnce(sink, false);
+        return receiveOnce(sink, false, -1);
+    }
+
+    /**
+     * Like {@link #receive(Consumer)}, but also returns false when nothing arrived within
+     * {@code timeoutMillis}.
+     */
+    public boolean receive(Consumer<NetlinkMessage> sink, int timeoutMillis) {
+        return receiveOnce(sink, false, timeoutMillis);
     }
 
     private boolean receiveOnce(Consumer<NetlinkMessage> sink, boolean requestReply) {
+        return receiveOnce(sink, requestReply, 5_000);
+    }
+
+    private boolean receiveOnce(Consumer<NetlinkMessage> sink, boolean requestReply, int timeoutMillis) {
         while (true) {
             ensureOpen();
-            int ready = requestReply ? Libc.pollIn(new int[] {fd}, 5_000) : Libc.pollIn(new int[] {fd, wakeFd}, -1);
+            // Request replies must not be cut short by the wake fd (linux branch); event reads honour it.
+            int ready = requestReply ? Libc.pollIn(new int[] {fd}, timeoutMillis) : Libc.pollIn(new int[] {fd, wakeFd}, timeoutMillis);
             if (ready == -Errno.EINTR) {
                 continue;
             }
@@ -183,6 +270,9 @@ public final class NetlinkSocket implements AutoCloseable {
                 throw new LinuxIoException("poll on netlink socket failed", -ready);
             }
             if (ready == 0) {
+                if (!requestReply) {
+                    return false;
+                }
                 throw new LinuxIoException("no netlink answer within 5 s", 0);
             }
             if (closed || (!requestReply && (ready & 2) != 0)) {

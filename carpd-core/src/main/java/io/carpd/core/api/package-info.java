@@ -1,0 +1,8 @@
+/**
+ * Operator control of a running carpd: the {@link io.carpd.core.api.ControlPlane} contract the daemon
+ * runtime implements (immutable status/counter snapshots in, operator commands out) and the
+ * {@link io.carpd.core.api.ControlServer} that serves it as versioned HTTP/JSON on a root-only Unix
+ * socket and, optionally, on a token-protected TCP port, together with Prometheus metrics and an
+ * OPNsense-compatible {@code getVipStatus} view for existing dashboards and exporters.
+ */
+package io.carpd.core.api;

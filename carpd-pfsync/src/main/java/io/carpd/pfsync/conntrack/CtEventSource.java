@@ -1,0 +1,133 @@
+package io.carpd.pfsync.conntrack;
+
+import io.carpd.core.linux.LinuxIoException;
+import io.carpd.core.linux.NetlinkMessage;
+import io.carpd.core.linux.NetlinkRequest;
+import io.carpd.core.linux.NetlinkSocket;
+
+import java.util.function.Consumer;
+
+/**
+ * Conntrack NEW/UPDATE/DESTROY events from the kernel of the namespace it was opened in. Used by
+ * one reader thread that calls {@link #poll}; {@link #wakeUp()} releases it from any thread.
+ * Messages caused by our own injection socket (their sender is its port id) are dropped, so the
+ * BACKUP never echoes what it was told back to its peer.
+ */
+public final class CtEventSource implements AutoCloseable {
+    private static final int ENOBUFS = 105;
+
+    private final NetlinkSocket socket;
+    private final int receiveBuffer;
+    private volatile int ignoredPortId;
+    private long events;
+    private long echoes;
+    private long malformed;
+    private long overruns;
+
+    private CtEventSource(NetlinkSocket socket, int receiveBuffer) {
+        this.socket = socket;
+        this.receiveBuffer = receiveBuffer;
+    }
+
+    /**
+     * Subscribes to the three conntrack event groups with a receive buffer of {@code
+     * receiveBufferBytes} (forced past rmem_max when CAP_NET_ADMIN allows; the kernel doubles it).
+     */
+    public static CtEventSource open(int receiveBufferBytes) {
+        NetlinkSocket s = NetlinkSocket.open(NetlinkSocket.NETLINK_NETFILTER, CtMessages.GROUPS_NEW_UPDATE_DESTROY);
+        try {
+            return new CtEventSource(s, s.setReceiveBuffer(receiveBufferBytes));
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    /** The receive buffer the kernel granted, in bytes. */
+    public int receiveBuffer() {
+        return receiveBuffer;
+    }
+
+    /** Drop events whose origin is the socket with this port id (our injector); 0 disables. */
+    public void ignoreOrigin(int portId) {
+        this.ignoredPortId = portId;
+    }
+
+    /**
+     * Waits up to {@code timeoutMillis} (negative: until {@link #wakeUp()}) for one datagram and
+     * hands its events to {@code sink}; returns false on timeout or wake-up. Lost events (ENOBUFS)
+     * are delivered as {@link CtEvent.Overrun}; a malformed message is counted and skipped.
+     */
+    public boolean poll(int timeoutMillis, Consumer<CtEvent> sink) {
+        try {
+            return socket.receive(m -> {
+                CtEvent ev = decode(m);
+                if (ev != null) {
+                    events++;
+                    sink.accept(ev);
+                }
+            }, timeoutMillis);
+        } catch (LinuxIoException e) {
+            if (e.errno() == ENOBUFS) {
+                overruns++;
+                sink.accept(new CtEvent.Overrun());
+                return true;
+            }
+            throw e;
+        }
+    }
+
+    private CtEvent decode(NetlinkMessage m) {
+        if (m.type() == NetlinkMessage.NLMSG_OVERRUN) {
+            overruns++;
+            return new CtEvent.Overrun();
+        }
+        if (m.type() != CtMessages.CT_NEW && m.type() != CtMessages.CT_DELETE) {
+            return null;
+        }
+        int ignored = ignoredPortId;
+        if (ignored != 0 && m.portId() == ignored) {
+            echoes++;
+            return null;
+        }
+        ConnState s;
+        try {
+            s = CtMessages.parse(m);
+        } catch (MalformedCtMessageException e) {
+            malformed++;
+            return null;
+        }
+        if (m.type() == CtMessages.CT_DELETE) {
+            return new CtEvent.Destroy(s);
+        }
+        boolean created = (m.flags() & (NetlinkRequest.NLM_F_CREATE | NetlinkRequest.NLM_F_EXCL)) != 0;
+        return created ? new CtEvent.New(s) : new CtEvent.Update(s);
+    }
+
+    /** Makes a blocked {@link #poll} return; safe from any thread. */
+    public void wakeUp() {
+        socket.wakeUp();
+    }
+
+    public long eventsDelivered() {
+        return events;
+    }
+
+    public long echoesIgnored() {
+        return echoes;
+    }
+
+    public long malformedDropped() {
+        return malformed;
+    }
+
+    public long overruns() {
+        return overruns;
+    }
+
+    /** Closes the socket; the reader must have returned from {@link #poll} (see {@link #wakeUp()}). */
+    @Override
+    public void close() {
+        socket.close();
+    }
+}

@@ -1,0 +1,42 @@
+package io.carpd.pfsync.wire;
+
+import io.carpd.pfsync.conntrack.ConnKey;
+import io.carpd.pfsync.conntrack.ConnState;
+
+/** One record of a sync frame. Record type numbers live in {@link RecordType}. */
+public sealed interface SyncRecord {
+
+    /** First record of a connection, in a frame of its own: versions spoken, node, fresh nonce. */
+    record Hello(int minVersion, int maxVersion, int nodeId, SessionNonce nonce) implements SyncRecord {}
+
+    /**
+     * Liveness and round-trip time: {@code timestamp} is the sender's clock; {@code echo} is the
+     * last timestamp it received from the peer, held for {@code echoDelayNanos} before this send
+     * ({@link #NO_ECHO} delay before any was received), so the peer measures RTT as
+     * now - echo - delay on its own clock.
+     */
+    record Keepalive(long timestamp, long echo, long echoDelayNanos) implements SyncRecord {
+        public static final long NO_ECHO = -1;
+    }
+
+    /** The sender has processed every frame up to and including {@code seq}. */
+    record Ack(long seq) implements SyncRecord {}
+
+    /** The complete current state of one connection. */
+    record StateUpsert(ConnState state) implements SyncRecord {}
+
+    /** The connection is gone. */
+    record StateDelete(ConnKey key) implements SyncRecord {}
+
+    /** Ask the peer for its full state of one connection (we heard of it but lack it). */
+    record UpdateRequest(ConnKey key) implements SyncRecord {}
+
+    /** Ask the peer for its whole table. */
+    record BulkRequest() implements SyncRecord {}
+
+    /** A bulk transfer follows; it ends with {@link BulkEnd} carrying the same id. */
+    record BulkStart(long bulkId) implements SyncRecord {}
+
+    /** The bulk transfer {@code bulkId} is complete after {@code states} upserts. */
+    record BulkEnd(long bulkId, long states) implements SyncRecord {}
+}
