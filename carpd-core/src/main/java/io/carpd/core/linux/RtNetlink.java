@@ -1,5 +1,7 @@
 package io.carpd.core.linux;
 
+import io.carpd.core.config.IpLiteral;
+
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -146,7 +148,7 @@ public final class RtNetlink implements AutoCloseable {
             return false;
         }
         if (reply.error() != 0) {
-            throw failure(reply, "cannot add " + address.getHostAddress() + "/" + prefixLength + " to " + describe(ifindex));
+            throw failure(reply, "cannot add " + IpLiteral.format(address) + "/" + prefixLength + " to " + describe(ifindex));
         }
         return true;
     }
@@ -158,7 +160,7 @@ public final class RtNetlink implements AutoCloseable {
             return false;
         }
         if (reply.error() != 0) {
-            throw failure(reply, "cannot delete " + address.getHostAddress() + "/" + prefixLength + " from " + describe(ifindex));
+            throw failure(reply, "cannot delete " + IpLiteral.format(address) + "/" + prefixLength + " from " + describe(ifindex));
         }
         return true;
     }
@@ -167,7 +169,7 @@ public final class RtNetlink implements AutoCloseable {
         int max = address instanceof Inet4Address ? 32 : 128;
         if (prefixLength < 0 || prefixLength > max) {
             throw new IllegalArgumentException("prefix length " + prefixLength + " of "
-                    + address.getHostAddress() + " is out of range 0.." + max);
+                    + IpLiteral.format(address) + " is out of range 0.." + max);
         }
         byte[] raw = address.getAddress();
         return req.u8(family(address)).u8(prefixLength).u8(flags & 0xff).u8(0).u32(ifindex)
@@ -186,7 +188,7 @@ public final class RtNetlink implements AutoCloseable {
         if (reply.error() == -Errno.ENOENT) {
             return Optional.empty();
         }
-        check(reply, "look up neighbour " + address.getHostAddress() + " on " + describe(ifindex));
+        check(reply, "look up neighbour " + IpLiteral.format(address) + " on " + describe(ifindex));
         for (NetlinkMessage m : reply.messages()) {
             int state = Short.toUnsignedInt(m.payload().getShort(8));
             if ((state & (NUD_INCOMPLETE | NUD_FAILED)) != 0 || state == 0) {
@@ -212,7 +214,7 @@ public final class RtNetlink implements AutoCloseable {
                 .attr(NDA_DST, address.getAddress());
         NetlinkSocket.Reply reply = execute(req);
         if (reply.error() != 0) {
-            throw failure(reply, "cannot resolve neighbour " + address.getHostAddress() + " on " + describe(ifindex));
+            throw failure(reply, "cannot resolve neighbour " + IpLiteral.format(address) + " on " + describe(ifindex));
         }
     }
 
