@@ -261,7 +261,7 @@ public final class NetlinkSocket implements AutoCloseable {
     private boolean receiveOnce(Consumer<NetlinkMessage> sink, boolean requestReply, int timeoutMillis) {
         while (true) {
             ensureOpen();
-            // Request replies must not be cut short by the wake fd (linux branch); event reads honour it.
+            // Request replies must not be cut short by the wake fd; event reads honour it.
             int ready = requestReply ? Libc.pollIn(new int[] {fd}, timeoutMillis) : Libc.pollIn(new int[] {fd, wakeFd}, timeoutMillis);
             if (ready == -Errno.EINTR) {
                 continue;
