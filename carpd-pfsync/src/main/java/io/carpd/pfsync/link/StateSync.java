@@ -226,8 +226,12 @@ public final class StateSync implements AutoCloseable {
         return link;
     }
 
+    /** Stops everything; idempotent. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closing) {
+            return;
+        }
         closing = true;
         if (events != null) {
             events.wakeUp();

@@ -240,8 +240,12 @@ public final class SyncLink implements AutoCloseable {
         return connections;
     }
 
+    /** Closes the connection and the listener and stops the event loop; idempotent. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closing) {
+            return;
+        }
         closing = true;
         loop.execute(() -> {
             if (current != null) {
