@@ -208,6 +208,13 @@ class CtnetlinkNetnsTest {
             assertThat(again.applied()).isEqualTo(2);
             assertThat(fw.exec("conntrack", "-L", "-p", "tcp", "--dport", "22")).contains("mark=7");
 
+            // An older copy without ASSURED cannot clear the bit (EBUSY): it is applied without status.
+            WriteReport older = ct.write(List.of(new CtWrite.Upsert(new ConnState(0, Family.INET, tcp.original(),
+                    tcp.reply(), ConnState.STATUS_SEEN_REPLY, 1500, 7, tcp.tcp()))));
+            assertThat(older.failures()).isEmpty();
+            assertThat(older.applied()).isEqualTo(1);
+            assertThat(fw.exec("conntrack", "-L", "-p", "tcp", "--dport", "22")).contains("[ASSURED]");
+
             // Our own writes must not come back as events.
             List<CtEvent> seen = new ArrayList<>();
             for (int i = 0; i < 30 && events.echoesIgnored() < 7; i++) {
