@@ -7,6 +7,16 @@ import picocli.CommandLine.Command;
 @Command(name = "carpd", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "CARP high-availability daemon for Linux firewalls.",
         subcommands = {
+            RunCommand.class,
+            io.carpd.cli.control.StatusCommand.class,
+            io.carpd.cli.control.MaintenanceCommand.class,
+            io.carpd.cli.control.DemoteCommand.class,
+            io.carpd.cli.control.DisableCommand.class,
+            io.carpd.cli.control.EnableCommand.class,
+            io.carpd.cli.control.ReloadCommand.class,
+            io.carpd.cli.control.EventsCommand.class,
+            picocli.AutoComplete.GenerateCompletion.class,
+            picocli.codegen.docgen.manpage.ManPageGenerator.class,
             CheckConfigCommand.class,
         })
 public final class Main implements Runnable {

@@ -87,11 +87,15 @@ public final class Netns implements AutoCloseable {
      * system property {@code carpd.requireNetns=true} (set by CI) it fails instead of skipping.
      */
     public static void assumeAvailable() {
-        String reason = unavailableReason();
+        guard(unavailableReason(), Boolean.getBoolean("carpd.requireNetns"));
+    }
+
+    /** The decision of {@link #assumeAvailable()}: pass when {@code reason} is null, else fail or skip. */
+    static void guard(String reason, boolean required) {
         if (reason == null) {
             return;
         }
-        if (Boolean.getBoolean("carpd.requireNetns")) {
+        if (required) {
             throw new AssertionError("network namespace tests required (carpd.requireNetns=true) but " + reason);
         }
         Assumptions.abort("network namespace tests skipped: " + reason);

@@ -1,11 +1,14 @@
 package io.carpd.testing;
 
 import org.junit.jupiter.api.Test;
+import org.opentest4j.TestAbortedException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class NetnsTest {
 
@@ -30,5 +33,14 @@ class NetnsTest {
             ns.close();
         }
         assertThat(Path.of("/var/run/netns", ns.name())).doesNotExist();
+    }
+
+    @Test
+    void guardSkipsWhenUnavailableFailsWhenRequiredAndPassesOtherwise() {
+        assertThatThrownBy(() -> Netns.guard("not running as root (uid 1000)", false))
+                .isInstanceOf(TestAbortedException.class).hasMessageContaining("uid 1000");
+        assertThatThrownBy(() -> Netns.guard("not running as root (uid 1000)", true))
+                .isInstanceOf(AssertionError.class).hasMessageContaining("carpd.requireNetns");
+        assertThatCode(() -> Netns.guard(null, true)).doesNotThrowAnyException();
     }
 }

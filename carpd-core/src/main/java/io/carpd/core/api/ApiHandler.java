@@ -2,10 +2,10 @@ package io.carpd.core.api;
 
 import io.carpd.core.metrics.CarpdMetrics;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -19,8 +19,10 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -29,13 +31,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One control connection: routes requests, enforces who may call what, and runs {@link ControlPlane}
- * calls on the worker executor (they may block), never on the I/O thread. One request is in flight per
- * connection (reading pauses until the answer is written), so pipelined answers stay in order.
+ * calls on the worker executor (they may block), never on the I/O thread. One request per connection
+ * is answered at a time: reading pauses and already-decoded pipelined requests wait in a queue, so
+ * answers go out in request order.
  */
 final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
@@ -46,29 +50,36 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final ControlPlane plane;
     private final CarpdMetrics metrics;
     private final Executor workers;
+    private final Semaphore calls;    // shared by all connections: bounds the load put on the daemon loop
     private final PeerPolicy peers;   // Unix listener only; null until the socket is secured
     private final boolean tcp;
     private final BearerToken token;  // TCP listener only; null = TCP is read-only
 
+    // Connection state, touched only on the connection's event loop.
     private String peerDenial;
     private boolean streaming;
+    private boolean busy;        // a request is being answered
+    private boolean inputClosed; // the client half-closed (e.g. socat after sending its request)
+    private final ArrayDeque<FullHttpRequest> pending = new ArrayDeque<>();
     private ControlPlane.Subscription subscription;
 
-    private ApiHandler(ControlPlane plane, CarpdMetrics metrics, Executor workers, PeerPolicy peers, boolean tcp, BearerToken token) {
+    private ApiHandler(ControlPlane plane, CarpdMetrics metrics, Executor workers, Semaphore calls, PeerPolicy peers,
+                       boolean tcp, BearerToken token) {
         this.plane = plane;
         this.metrics = metrics;
         this.workers = workers;
+        this.calls = calls;
         this.peers = peers;
         this.tcp = tcp;
         this.token = token;
     }
 
-    static ApiHandler unix(ControlPlane plane, CarpdMetrics metrics, Executor workers, PeerPolicy peers) {
-        return new ApiHandler(plane, metrics, workers, peers, false, null);
+    static ApiHandler unix(ControlPlane plane, CarpdMetrics metrics, Executor workers, Semaphore calls, PeerPolicy peers) {
+        return new ApiHandler(plane, metrics, workers, calls, peers, false, null);
     }
 
-    static ApiHandler tcp(ControlPlane plane, CarpdMetrics metrics, Executor workers, BearerToken token) {
-        return new ApiHandler(plane, metrics, workers, null, true, token);
+    static ApiHandler tcp(ControlPlane plane, CarpdMetrics metrics, Executor workers, Semaphore calls, BearerToken token) {
+        return new ApiHandler(plane, metrics, workers, calls, null, true, token);
     }
 
     @Override
@@ -93,7 +104,22 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (subscription != null) subscription.close();
+        pending.forEach(FullHttpRequest::release);
+        pending.clear();
         super.channelInactive(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent && !busy && !streaming) {
+            ctx.close(); // an idle or half-sent request must not hold a connection forever
+        }
+        if (evt instanceof ChannelInputShutdownEvent) {
+            inputClosed = true;
+            // A follower that hangs up ends its stream; a pending answer is still delivered.
+            if (!busy) ctx.close();
+        }
+        super.userEventTriggered(ctx, evt);
     }
 
     @Override
@@ -105,7 +131,26 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
         if (streaming) return; // an events stream owns this connection until the client hangs up
+        if (busy) {
+            // Pipelined behind a request still being answered (decoded from the same read):
+            // it waits its turn so that answers go out in request order.
+            pending.add(req.retain());
+            return;
+        }
+        handle(ctx, req);
+    }
+
+    private void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
+        busy = true; // every path below ends in send() (which clears it) or a stream
         boolean keepAlive = HttpUtil.isKeepAlive(req);
+        try {
+            route(ctx, req, keepAlive);
+        } catch (RuntimeException e) {
+            send(ctx, failure(e), false);
+        }
+    }
+
+    private void route(ChannelHandlerContext ctx, FullHttpRequest req, boolean keepAlive) {
         if (!req.decoderResult().isSuccess()) {
             send(ctx, Reply.error(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request: " + req.decoderResult().cause().getMessage()), false);
             return;
@@ -115,6 +160,13 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         QueryStringDecoder query = new QueryStringDecoder(req.uri());
+        try {
+            query.path(); // both decode lazily: surface bad %-escapes here, as a 400
+            query.parameters();
+        } catch (IllegalArgumentException e) {
+            send(ctx, Reply.error(HttpResponseStatus.BAD_REQUEST, "malformed URI " + req.uri() + ": " + e.getMessage()), keepAlive);
+            return;
+        }
         Endpoint ep = Endpoint.of(query.path());
         if (ep == null) {
             send(ctx, Reply.error(HttpResponseStatus.NOT_FOUND, "no such path: " + query.path()), keepAlive);
@@ -141,8 +193,20 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         if (work == null) return; // an events stream was started
+        if (!calls.tryAcquire()) {
+            send(ctx, Reply.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "too many control calls in progress; retry"), keepAlive);
+            return;
+        }
         ctx.channel().config().setAutoRead(false);
-        workers.execute(() -> send(ctx, run(work), keepAlive));
+        workers.execute(() -> {
+            Reply reply;
+            try {
+                reply = run(work);
+            } finally {
+                calls.release();
+            }
+            send(ctx, reply, keepAlive);
+        });
     }
 
     private Reply authorize(String authorization) {
@@ -253,11 +317,15 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return Reply.json(Map.of("ok", true, "action", action));
     }
 
-    private static Set<String> modes(QueryStringDecoder query, HttpMethod method, byte[] body) {
+    private static Set<String> modes(QueryStringDecoder query, HttpMethod method, byte[] body) throws CommandBody.Invalid {
         Set<String> modes = new LinkedHashSet<>(query.parameters().getOrDefault("mode[]", List.of()));
         if (method.equals(HttpMethod.POST) && body.length > 0) {
             var form = new QueryStringDecoder(new String(body, StandardCharsets.UTF_8), false);
-            modes.addAll(form.parameters().getOrDefault("mode[]", List.of()));
+            try {
+                modes.addAll(form.parameters().getOrDefault("mode[]", List.of()));
+            } catch (IllegalArgumentException e) {
+                throw new CommandBody.Invalid("malformed form body: " + e.getMessage());
+            }
         }
         return modes;
     }
@@ -287,6 +355,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
      */
     private void startStream(ChannelHandlerContext ctx, int n) {
         streaming = true;
+        busy = false;
         EventStream stream = new EventStream(ctx);
         workers.execute(() -> {
             ControlPlane.Subscription sub;
@@ -369,17 +438,27 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return Reply.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error: " + e);
     }
 
-    private static void send(ChannelHandlerContext ctx, Reply reply, boolean keepAlive) {
+    /** Writes a whole answer; may be called from any thread. */
+    private void send(ChannelHandlerContext ctx, Reply reply, boolean keepAlive) {
         FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, reply.status(), Unpooled.wrappedBuffer(reply.body()));
         resp.headers().set(HttpHeaderNames.CONTENT_TYPE, reply.contentType());
         resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, reply.body().length);
         reply.headers().forEach(resp.headers()::set);
         resp.headers().set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
-        var written = ctx.writeAndFlush(resp);
-        if (keepAlive) {
-            written.addListener(f -> ctx.channel().config().setAutoRead(true));
-        } else {
-            written.addListener(ChannelFutureListener.CLOSE);
-        }
+        ctx.writeAndFlush(resp).addListener(f -> { // runs on the event loop
+            busy = false;
+            FullHttpRequest next = keepAlive ? pending.poll() : null;
+            if (next != null) {
+                try {
+                    handle(ctx, next);
+                } finally {
+                    next.release();
+                }
+            } else if (keepAlive && !inputClosed) {
+                ctx.channel().config().setAutoRead(true);
+            } else {
+                ctx.close();
+            }
+        });
     }
 }

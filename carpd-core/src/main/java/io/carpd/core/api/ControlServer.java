@@ -4,20 +4,27 @@ import io.carpd.core.metrics.CarpdMetrics;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -27,6 +34,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -49,10 +57,15 @@ public final class ControlServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
     private static final int MAX_REQUEST_BYTES = 64 * 1024;
+    /** Control calls running at once, over all connections; more are answered 503. */
+    static final int MAX_CONCURRENT_CALLS = 16;
+    private static final int IDLE_SECONDS = 60;
 
     private final IoEventLoopGroup loop;
     private final ExecutorService workers;
     private final Path socket;
+    private final ChannelGroup connections;
+    private final Semaphore calls = new Semaphore(MAX_CONCURRENT_CALLS);
     private Channel unixChannel;
     private Channel tcpChannel;
 
@@ -60,6 +73,7 @@ public final class ControlServer implements AutoCloseable {
         this.socket = socket;
         this.loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("carpd-api", true), EpollIoHandler.newFactory());
         this.workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("carpd-api-call-", 0).factory());
+        this.connections = new DefaultChannelGroup("carpd-api", loop.next());
     }
 
     /**
@@ -75,7 +89,7 @@ public final class ControlServer implements AutoCloseable {
             if (settings.tcp() != null) {
                 BearerToken token = settings.token() == null ? null : new BearerToken(settings.token());
                 server.tcpChannel = server.bind(EpollServerSocketChannel.class, settings.tcp(), "api.tcp " + settings.tcp(),
-                        () -> ApiHandler.tcp(plane, metrics, server.workers, token));
+                        () -> ApiHandler.tcp(plane, metrics, server.workers, server.calls, token));
                 if (token == null) log.warn("api.tcp: no token_file configured, TCP listener is read-only");
             }
         } catch (IOException | RuntimeException e) {
@@ -90,7 +104,7 @@ public final class ControlServer implements AutoCloseable {
         removeStaleSocket();
         var policy = new AtomicReference<PeerPolicy>();
         unixChannel = bind(EpollServerDomainSocketChannel.class, new DomainSocketAddress(socket.toString()), "api.socket " + socket,
-                () -> ApiHandler.unix(plane, metrics, workers, policy.get()));
+                () -> ApiHandler.unix(plane, metrics, workers, calls, policy.get()));
         // Until the policy is set, connections are refused: between bind and chmod the file has the
         // umask's mode. The peer-credential check is the real guard; the mode is defence in depth.
         int gid = -1;
@@ -113,7 +127,11 @@ public final class ControlServer implements AutoCloseable {
         if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) return;
         int mode = (Integer) Files.getAttribute(socket, "unix:mode", LinkOption.NOFOLLOW_LINKS);
         if ((mode & 0170000) != 0140000) throw new IOException("api.socket " + socket + " exists and is not a socket");
-        Files.delete(socket);
+        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            throw new IOException("api.socket " + socket + " is in use by another process (is carpd already running?)");
+        } catch (ConnectException | java.nio.file.NoSuchFileException e) {
+            Files.deleteIfExists(socket); // left behind by a daemon that died: nobody listens
+        }
     }
 
     private Channel bind(Class<? extends ServerChannel> type, SocketAddress address, String what, Supplier<ApiHandler> handler)
@@ -121,10 +139,13 @@ public final class ControlServer implements AutoCloseable {
         var bootstrap = new ServerBootstrap()
                 .group(loop)
                 .channel(type)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true) // answer clients that shut down writing after the request
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_REQUEST_BYTES), handler.get());
+                        connections.add(ch);
+                        ch.pipeline().addLast(new IdleStateHandler(IDLE_SECONDS, 0, 0), new HttpServerCodec(),
+                                new HttpObjectAggregator(MAX_REQUEST_BYTES), handler.get());
                     }
                 });
         var bound = bootstrap.bind(address).awaitUninterruptibly();
@@ -148,6 +169,7 @@ public final class ControlServer implements AutoCloseable {
     public void close() {
         if (unixChannel != null) unixChannel.close().awaitUninterruptibly();
         if (tcpChannel != null) tcpChannel.close().awaitUninterruptibly();
+        connections.close().awaitUninterruptibly(); // ends event streams too
         loop.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         workers.shutdownNow();
         if (unixChannel != null) {

@@ -1,7 +1,12 @@
 package io.carpd.core.api;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Set;
 
 /**
  * Where and how the {@link ControlServer} listens (the config's {@code api:} section, already resolved).
@@ -22,5 +27,22 @@ public record ControlServerSettings(Path socket, String socketGroup, InetSocketA
     /** Unix socket only. */
     public static ControlServerSettings unixOnly(Path socket) {
         return new ControlServerSettings(socket, null, null, null);
+    }
+
+    /**
+     * Reads {@code api.tcp.token_file}: the token is the file's content without surrounding whitespace.
+     * Refuses a file other users can read (the token grants control over failover) and an empty one.
+     */
+    public static String readTokenFile(Path file) throws IOException {
+        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
+        if (perms.contains(PosixFilePermission.OTHERS_READ)) {
+            throw new IOException("api.tcp.token_file " + file + ": readable by every user; chmod o-r it");
+        }
+        String token = Files.readString(file, StandardCharsets.UTF_8).strip();
+        if (token.isEmpty()) throw new IOException("api.tcp.token_file " + file + ": file is empty");
+        if (token.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
+            throw new IOException("api.tcp.token_file " + file + ": token must be printable ASCII without spaces");
+        }
+        return token;
     }
 }

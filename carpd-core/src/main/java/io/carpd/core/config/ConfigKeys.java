@@ -17,7 +17,7 @@ final class ConfigKeys {
     static final Set<String> VHID = union(DEFAULTS, Set.of("vhid", "interface", "addresses", "groups", "peers"));
     static final Set<String> API = Set.of("socket", "socket_group", "tcp");
     static final Set<String> TCP = Set.of("bind", "port", "token_file");
-    static final Set<String> HOOKS = Set.of("dir", "timeout_s");
+    static final Set<String> HOOKS = Set.of("dir", "timeout_s", "commands");
     static final Set<String> SYNC = Set.of("interface", "local", "peer", "port", "key_file", "bulk_timeout_s", "demotion");
     /** Section names as an operator reads them, in file order. */
     private static final Map<String, Set<String>> SECTIONS = sections();

@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -124,7 +126,7 @@ public final class ConfigLoader {
         List<VhidConfig> vhidConfigs = items == null ? List.of() : vhids.readVhids(items);
 
         ApiConfig api = api(top.section("api", ConfigKeys.API), runtimeDir, problems);
-        HooksConfig hooks = hooks(top.section("hooks", ConfigKeys.HOOKS));
+        HooksConfig hooks = hooks(top.section("hooks", ConfigKeys.HOOKS), problems);
         SyncConfig sync = sync(top.section("sync", ConfigKeys.SYNC), problems);
         return new CarpdConfig(node, runtimeDir, stateDir, macMode, announce, vhidConfigs, api, hooks, sync);
     }
@@ -186,13 +188,39 @@ public final class ConfigLoader {
         return new TcpListenerConfig(bind, port, tokenFile);
     }
 
-    private static HooksConfig hooks(YamlSection s) {
+    private static HooksConfig hooks(YamlSection s, Problems problems) {
         if (s == null) {
             return null;
         }
         Path dir = orDefault(s.absolutePath("dir"), Path.of("/etc/carpd/hooks.d"));
         int timeout = orDefault(s.integer("timeout_s", 1, 3600), 10);
-        return new HooksConfig(dir, Duration.ofSeconds(timeout));
+        return new HooksConfig(dir, Duration.ofSeconds(timeout), hookCommands(s, problems));
+    }
+
+    /** Absolute, distinct paths; one not (yet) executable is a warning since it may be installed later. */
+    private static List<Path> hookCommands(YamlSection s, Problems problems) {
+        List<Path> commands = new ArrayList<>();
+        Map<Path, Integer> listedAt = new HashMap<>();
+        List<Node> items = orDefault(s.list("commands", "[/usr/local/libexec/carpd-notify]"), List.of());
+        for (int i = 0; i < items.size(); i++) {
+            Node item = items.get(i);
+            String field = s.field("commands") + "[" + i + "]";
+            String text = YamlSection.scalarItem(item, field, problems);
+            Path command = text == null ? null : YamlSection.absolutePath(text, item, field, problems);
+            if (command == null) {
+                continue;
+            }
+            Integer first = listedAt.putIfAbsent(command, i);
+            if (first != null) {
+                problems.error(item, field, command + " is already listed at commands[" + first + "]; it would run twice");
+                continue;
+            }
+            if (!Files.isRegularFile(command) || !Files.isExecutable(command)) {
+                problems.warning(item, field, command + " is not an executable file; it is skipped until it is one");
+            }
+            commands.add(command);
+        }
+        return commands;
     }
 
     private SyncConfig sync(YamlSection s, Problems problems) {

@@ -150,18 +150,20 @@ final class YamlSection {
 
     Path absolutePath(String key) {
         String s = string(key);
-        if (s == null) {
-            return null;
-        }
+        return s == null ? null : absolutePath(s, node(key), field(key), problems);
+    }
+
+    /** {@code text} as a normalized absolute path, or null (reported at {@code at}). */
+    static Path absolutePath(String text, Node at, String field, Problems problems) {
         try {
-            Path p = Path.of(s);
+            Path p = Path.of(text);
             if (!p.isAbsolute()) {
-                problems.error(node(key), field(key), "must be an absolute path, got '" + s + "'");
+                problems.error(at, field, "must be an absolute path, got '" + text + "'");
                 return null;
             }
             return p.normalize();
         } catch (InvalidPathException e) {
-            problems.error(node(key), field(key), "invalid path '" + s + "': " + e.getReason());
+            problems.error(at, field, "invalid path '" + text + "': " + e.getReason());
             return null;
         }
     }

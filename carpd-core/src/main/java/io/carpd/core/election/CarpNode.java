@@ -18,6 +18,8 @@ import java.util.SplittableRandom;
  * ("carp", "link:&lt;iface&gt;") by {@link Demotion#LINK_DOWN}, so every other VHID of the node
  * advertises at once as demoted and the peer takes all VIPs, as OpenBSD's group demotion intends:
  * a firewall that lost one leg should not keep routing for the others.
+ *
+ * <p>Not thread-safe: confine it to the runtime's event loop, like the hosts it owns.
  */
 public final class CarpNode {
 
@@ -129,6 +131,18 @@ public final class CarpNode {
         syncLinkDemotion(iface, now, out);
         feed(spec.key(), h, new VhEvent.DemotionChanged(demotion.effective(spec.cfg().groups())), now, out);
         if (started) feed(spec.key(), h, new VhEvent.Start(), now, out);
+        return out;
+    }
+
+    /**
+     * Changes the parameters of a configured VHID (reload) in place, keeping its state; see
+     * {@link VirtualHost#reconfigure}. A change of groups applies their demotion at once.
+     */
+    public List<NodeAction> updateHost(VhostSpec spec, long now) {
+        VirtualHost h = host(spec.key());
+        List<NodeAction> out = new ArrayList<>();
+        for (VhAction a : h.reconfigure(spec.cfg(), now)) out.add(new NodeAction.Host(spec.key(), a));
+        feed(spec.key(), h, new VhEvent.DemotionChanged(demotion.effective(spec.cfg().groups())), now, out);
         return out;
     }
 

@@ -19,10 +19,17 @@ public final class CarpTimers {
         return Math.max(1, advbase * 256 + advskew);
     }
 
-    /** How long a BACKUP waits without adverts, in ticks, from the configured (not demoted) skew. */
+    /**
+     * How long a BACKUP waits without adverts, in ticks, from the configured (not demoted) skew.
+     * CLASSIC with advbase 0 multiplies the skew instead, as OpenBSD rev 1.270 does (spec §3.2):
+     * otherwise master-down would equal the advert interval and any jitter would make the backup
+     * take over between two adverts.
+     */
     public static int masterDownTicks(VirtualHostConfig cfg) {
         int ticks = switch (cfg.masterDown()) {
-            case CLASSIC -> cfg.deadRatio() * cfg.advbase() * 256 + cfg.advskew();
+            case CLASSIC -> cfg.advbase() == 0
+                    ? cfg.deadRatio() * cfg.advskew()
+                    : cfg.deadRatio() * cfg.advbase() * 256 + cfg.advskew();
             case OPENBSD_CURRENT -> cfg.deadRatio() * (cfg.advbase() * 256 + cfg.advskew());
         };
         return Math.max(MIN_MASTER_DOWN_TICKS, ticks);

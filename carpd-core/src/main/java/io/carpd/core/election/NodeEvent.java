@@ -21,7 +21,7 @@ public sealed interface NodeEvent {
     /** Set one demotion source in one group (0 clears it), e.g. ("carp", "maintenance", 240). */
     record SetDemotion(String group, String source, int value) implements NodeEvent {}
 
-    /** Operator disable (release everything, stay silent) or enable. */
+    /** Operator disable (MASTERs bow out and release, then everything stays silent) or enable. */
     record SetDisabled(boolean disabled) implements NodeEvent {}
 
     /** Graceful stop: bow-out from every MASTER, release, INIT. */

@@ -21,7 +21,10 @@ public sealed interface VhEvent {
     /** The node's effective demotion for this VHID's groups changed (0..255). */
     record DemotionChanged(int demotion) implements VhEvent {}
 
-    /** Operator disabled (true) or re-enabled (false) this node's participation: release, stay silent. */
+    /**
+     * Operator disabled (true) or re-enabled (false) this node's participation: a MASTER bows out
+     * (like OpenBSD's administrative down) and releases; the VHID stays silent in INIT until enabled.
+     */
     record Disabled(boolean disabled) implements VhEvent {}
 
     /** Graceful stop: a MASTER sends the bow-out advert and releases its addresses; the VHID goes INIT. */

@@ -26,6 +26,8 @@ import java.util.SplittableRandom;
  * folding in the demotion ({@link #advertisedSkew()}), which is what peers see. The master-down
  * timer uses the configured advskew, as FreeBSD does, so a demoted backup is not slower to notice a
  * dead master.
+ *
+ * <p>Not thread-safe: confine each instance to one thread (the runtime's event loop).
  */
 public final class VirtualHost {
 
@@ -34,7 +36,7 @@ public final class VirtualHost {
     /** OpenBSD's bow-out advert: an interval no receiver can wait for. */
     static final int BOW_OUT = 255;
 
-    private final VirtualHostConfig cfg;
+    private VirtualHostConfig cfg;
     private final long firstCounter;
     private long nextCounter;
 
@@ -76,6 +78,50 @@ public final class VirtualHost {
         this.nextCounter = firstCounter;
         if (cfg.hasInet()) masterDown.put(Family.INET, new Deadline());
         if (cfg.hasInet6()) masterDown.put(Family.INET6, new Deadline());
+    }
+
+    /**
+     * Applies new parameters of the same VHID (reload) without leaving the current state, so that
+     * changing an advskew does not cost a failover: a MASTER advertises the new values at once; a
+     * BACKUP keeps counting silence from when it last heard each family, against the new
+     * master-down. A family that appears starts its timer now; one that disappears drops it.
+     *
+     * @throws IllegalArgumentException if {@code newCfg} is for another VHID
+     */
+    public List<VhAction> reconfigure(VirtualHostConfig newCfg, long now) {
+        if (newCfg.vhid() != cfg.vhid()) {
+            throw new IllegalArgumentException("vhid " + cfg.vhid() + " cannot be reconfigured as vhid " + newCfg.vhid());
+        }
+        cfg = newCfg;
+        boolean listening = state == CarpState.BACKUP;
+        for (Family f : Family.values()) {
+            boolean has = f == Family.INET ? cfg.hasInet() : cfg.hasInet6();
+            if (!has) {
+                masterDown.remove(f);
+            } else if (!masterDown.containsKey(f)) {
+                Deadline d = new Deadline();
+                if (listening) d.arm(now, masterDownNanos());
+                masterDown.put(f, d);
+            }
+        }
+        List<VhAction> out = new ArrayList<>(3);
+        switch (state) {
+            case INIT -> { }
+            case MASTER -> {
+                out.add(carpSendAd());
+                advertDue.arm(now, advertIntervalNanos());
+                out.add(timerAction());
+            }
+            case BACKUP -> {
+                for (Deadline d : masterDown.values()) {
+                    long at = d.since + masterDownNanos();
+                    d.armed = true;
+                    d.at = at - now < 0 ? now : at;
+                }
+                out.add(timerAction());
+            }
+        }
+        return out;
     }
 
     // ---- getters -------------------------------------------------------------------------------

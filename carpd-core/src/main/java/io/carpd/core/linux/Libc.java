@@ -95,19 +95,19 @@ final class Libc {
         }
     }
 
-    static int bind(int fd, MemorySegment addr) {
+    static int getsockname(int fd, MemorySegment addr, MemorySegment lenInOut) {
         MemorySegment st = CAPTURE_STATE.get();
         try {
-            return intResult((int) BIND.invokeExact(st, fd, addr, (int) addr.byteSize()), st);
+            return intResult((int) GETSOCKNAME.invokeExact(st, fd, addr, lenInOut), st);
         } catch (Throwable t) {
             throw rethrow(t);
         }
     }
 
-    static int getsockname(int fd, MemorySegment addr, MemorySegment lenInOut) {
+    static int bind(int fd, MemorySegment addr) {
         MemorySegment st = CAPTURE_STATE.get();
         try {
-            return intResult((int) GETSOCKNAME.invokeExact(st, fd, addr, lenInOut), st);
+            return intResult((int) BIND.invokeExact(st, fd, addr, (int) addr.byteSize()), st);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -230,7 +230,8 @@ public final class NetlinkSocket implements AutoCloseable {
     private boolean receiveOnce(Consumer<NetlinkMessage> sink, boolean requestReply, int timeoutMillis) {
         while (true) {
             ensureOpen();
-            int ready = Libc.pollIn(new int[] {fd, wakeFd}, timeoutMillis);
+            // Request replies must not be cut short by the wake fd (linux branch); event reads honour it.
+            int ready = requestReply ? Libc.pollIn(new int[] {fd}, timeoutMillis) : Libc.pollIn(new int[] {fd, wakeFd}, timeoutMillis);
             if (ready == -Errno.EINTR) {
                 continue;
             }
@@ -277,7 +278,10 @@ public final class NetlinkSocket implements AutoCloseable {
         }
     }
 
-    /** Makes a blocked {@link #receive} return false; safe from any thread. */
+    /**
+     * Makes a blocked {@link #receive} return false, and every later one too (it is the stop signal of a
+     * subscriber thread); safe from any thread. Does not affect {@link #transact}.
+     */
     public void wakeUp() {
         if (!closed) {
             Libc.signalEventfd(wakeFd);

@@ -65,7 +65,7 @@ public final class PacketPort implements AutoCloseable {
                     .snaplen(SNAPLEN)
                     .promiscuousMode(PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS)
                     .immediateMode(true)
-                    .timeoutMillis(1_000)
+                    .timeoutMillis(1_000) // never fires on an idle link (see class comment); close() uses breakLoop
                     .direction(PcapHandle.PcapDirection.IN)
                     .build();
         } catch (PcapNativeException e) {
@@ -117,7 +117,7 @@ public final class PacketPort implements AutoCloseable {
                 handle.loop(-1, listener);
             } catch (InterruptedException e) {
                 return; // breakLoop() from close()
-            } catch (PcapNativeException | NotOpenException e) {
+            } catch (PcapNativeException | NotOpenException | RuntimeException e) {
                 if (closing) {
                     return;
                 }
@@ -169,6 +169,18 @@ public final class PacketPort implements AutoCloseable {
     /** Exceptions thrown by the frame handler (caught so the capture thread survives). */
     public long handlerErrors() {
         return handlerErrors.sum();
+    }
+
+    /**
+     * Frames the kernel dropped because the capture buffer was full (libpcap ps_drop), or -1 when the
+     * statistic cannot be read (e.g. after close).
+     */
+    public long kernelDrops() {
+        try {
+            return handle.getStats().getNumPacketsDropped();
+        } catch (PcapNativeException | NotOpenException e) {
+            return -1;
+        }
     }
 
     /** Groups that could not be joined at open (empty when 224.0.0.18 and ff02::12 both are). */

@@ -13,6 +13,7 @@ import static io.carpd.core.linux.NetlinkRequest.NLM_F_ACK;
 import static io.carpd.core.linux.NetlinkRequest.NLM_F_CREATE;
 import static io.carpd.core.linux.NetlinkRequest.NLM_F_DUMP;
 import static io.carpd.core.linux.NetlinkRequest.NLM_F_EXCL;
+import static io.carpd.core.linux.NetlinkRequest.NLM_F_REPLACE;
 
 /**
  * Route netlink requests carpd needs to own VIPs: interface lookup, address list/add/delete, neighbour
@@ -27,6 +28,7 @@ public final class RtNetlink implements AutoCloseable {
     static final int RTM_NEWADDR = 20;
     static final int RTM_DELADDR = 21;
     static final int RTM_GETADDR = 22;
+    static final int RTM_NEWNEIGH = 28;
     static final int RTM_GETNEIGH = 30;
     static final int RTMGRP_LINK = 0x1;
 
@@ -45,6 +47,8 @@ public final class RtNetlink implements AutoCloseable {
     private static final int NDA_LLADDR = 2;
     private static final int NUD_INCOMPLETE = 0x01;
     private static final int NUD_FAILED = 0x20;
+    private static final int NUD_PERMANENT = 0x80;
+    private static final int NTF_USE = 0x01;
     private static final int IFINFOMSG_LENGTH = 16;
     private static final int IFADDRMSG_LENGTH = 8;
     private static final int NDMSG_LENGTH = 12;
@@ -196,6 +200,23 @@ public final class RtNetlink implements AutoCloseable {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Asks the kernel to resolve {@code address} on {@code ifindex} as if traffic were waiting for it
+     * (NTF_USE: sends an ARP request / neighbour solicitation, or confirms a stale entry), so that a
+     * later {@link #neighbour} finds the MAC of a unicast peer. Returns at once; resolution is async.
+     */
+    public void resolveNeighbour(int ifindex, InetAddress address) {
+        // The state is ignored with NTF_USE; PERMANENT is what iproute2's "ip neigh replace ... use" sends.
+        NetlinkRequest req = new NetlinkRequest(RTM_NEWNEIGH, NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE)
+                .u8(family(address)).u8(0).u16(0).u32(ifindex).u16(NUD_PERMANENT).u8(NTF_USE).u8(0)
+                .attr(NDA_DST, address.getAddress());
+        int error = execute(req);
+        if (error != 0) {
+            throw new LinuxIoException("cannot resolve neighbour " + address.getHostAddress() + " on "
+                    + describe(ifindex), -error);
+        }
     }
 
     /**

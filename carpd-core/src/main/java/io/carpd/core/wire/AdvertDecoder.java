@@ -39,6 +39,7 @@ public final class AdvertDecoder {
      * @param table  the receiving interface's virtual hosts
      * @param out    filled with the advert (partly on a drop, see {@link ReceivedAdvert})
      * @return null if the frame is a valid advert for a local vhid, else the first failing check
+     * @throws IndexOutOfBoundsException if {@code length} is negative or beyond {@code frame} (a caller bug, not bad input)
      */
     public DropReason decode(byte[] frame, int length, VhidTable table, ReceivedAdvert out) {
         Objects.checkFromIndexSize(0, length, frame.length);

@@ -1,6 +1,8 @@
 package io.carpd.core.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,13 +10,19 @@ import io.carpd.core.metrics.CarpdMetrics;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -104,7 +112,7 @@ class ControlServerTest {
     void unknownSocketGroupIsAnErrorNamingIt() {
         server.close();
         var settings = new ControlServerSettings(dir.resolve("x.sock"), "no-such-group-cd42", null, null);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ControlServer.start(plane, new CarpdMetrics(plane, "t"), settings))
+        assertThatThrownBy(() -> ControlServer.start(plane, new CarpdMetrics(plane, "t"), settings))
                 .isInstanceOf(IOException.class).hasMessageContaining("api.socket_group no-such-group-cd42");
     }
 
@@ -121,9 +129,17 @@ class ControlServerTest {
         assertThat(new ControlClient(sock).get("/api/v1/status").status()).isEqualTo(200);
 
         Path regular = Files.writeString(dir.resolve("file.sock"), "not a socket");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+        assertThatThrownBy(() ->
                         ControlServer.start(plane, new CarpdMetrics(plane, "t"), ControlServerSettings.unixOnly(regular)))
                 .isInstanceOf(IOException.class).hasMessageContaining("is not a socket");
+    }
+
+    @Test
+    void aSocketInUseIsNotTakenOver() throws IOException {
+        var settings = ControlServerSettings.unixOnly(server.socketPath());
+        assertThatThrownBy(() -> ControlServer.start(plane, new CarpdMetrics(plane, "t"), settings))
+                .isInstanceOf(IOException.class).hasMessageContaining("is in use by another process");
+        assertThat(unix.get("/api/v1/status").status()).isEqualTo(200);
     }
 
     @Test
@@ -224,6 +240,36 @@ class ControlServerTest {
     }
 
     @Test
+    void keepAliveConnectionAnswersPipelinedRequestsInOrder() throws IOException {
+        try (var ch = SocketChannel.open(server.tcpAddress().orElseThrow())) {
+            String requests = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "GET /api/v1/nope HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "GET /api/v1/status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+            ch.write(ByteBuffer.wrap(requests.getBytes()));
+            String all = new String(Channels.newInputStream(ch).readAllBytes());
+            int metrics = all.indexOf("# TYPE carpd_vip_state gauge");
+            int notFound = all.indexOf("HTTP/1.1 404 Not Found");
+            int status = all.indexOf("\"node\":\"fw1\"");
+            assertThat(metrics).isPositive();
+            assertThat(notFound).isGreaterThan(metrics);
+            assertThat(status).isGreaterThan(notFound);
+            assertThat(all.split("HTTP/1.1 ", -1)).hasSize(4);
+        }
+    }
+
+    @Test
+    void badPercentEscapesAre400() throws IOException {
+        for (String uri : List.of("/api/v1/events?n=%zz", "/api/v1/st%zzatus", "/api/v1/status?%")) {
+            var r = unix.get(uri);
+            assertThat(r.status()).as(uri).isEqualTo(400);
+            assertThat(json(r).get("error").asText()).startsWith("malformed URI " + uri);
+        }
+        var form = unix.exchange("POST", "/api/diagnostics/interface/get_vip_status", "mode%5B%5D=%z");
+        assertThat(form.status()).isEqualTo(400);
+        assertThat(json(form).get("error").asText()).startsWith("malformed form body");
+    }
+
+    @Test
     void singleVipByInterfaceAndVhid() throws IOException {
         var r = unix.get("/api/v1/vips/wan/1");
         assertThat(r.status()).isEqualTo(200);
@@ -279,22 +325,95 @@ class ControlServerTest {
 
     @Test
     void nonRootPeerIsRefusedEvenWhenTheFileModeAllowsIt() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root to run a peer as nobody");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")) && Files.isExecutable(Path.of("/usr/bin/curl")),
-                "needs setpriv and curl");
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root to run a peer as nobody");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")) && Files.isExecutable(Path.of("/usr/bin/socat")),
+                "needs setpriv and socat (installed by .ci/run)");
         Path sock = server.socketPath();
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.setPosixFilePermissions(sock.getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.setPosixFilePermissions(sock, PosixFilePermissions.fromString("rw-rw-rw-"));
         Process p = new ProcessBuilder("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                "/usr/bin/curl", "-s", "-w", "\n%{http_code}", "--unix-socket", sock.toString(), "http://carpd/api/v1/status")
+                "/usr/bin/socat", "-t5", "-", "UNIX-CONNECT:" + sock)
                 .redirectErrorStream(true).start();
+        p.getOutputStream().write("GET /api/v1/status HTTP/1.1\r\nHost: carpd\r\nConnection: close\r\n\r\n".getBytes());
+        p.getOutputStream().close();
         assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
         String out = new String(p.getInputStream().readAllBytes());
-        assertThat(out).contains("uid 65534 is not root").endsWith("403");
+        assertThat(out).startsWith("HTTP/1.1 403 Forbidden");
+        assertThat(out).contains("{\"error\":\"uid 65534 is not root\"}");
+        assertThat(plane.commands).isEmpty();
     }
 
-    static void awaitTrue(java.util.function.BooleanSupplier cond) throws InterruptedException {
+    @Test
+    void memberOfSocketGroupIsAllowed() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root to run a peer as nobody");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")) && Files.isExecutable(Path.of("/usr/bin/socat")),
+                "needs setpriv and socat (installed by .ci/run)");
+        server.close();
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path sock = dir.resolve("group.sock");
+        String group = groupName(65534);
+        assumeTrue(group != null, "no group with gid 65534");
+        server = ControlServer.start(plane, new CarpdMetrics(plane, "t"), new ControlServerSettings(sock, group, null, null));
+        for (String[] ids : new String[][] {{"--regid=65534", "--clear-groups"}, {"--regid=65533", "--groups=65534"}}) {
+            Process p = new ProcessBuilder("/usr/bin/setpriv", "--reuid=65534", ids[0], ids[1],
+                    "/usr/bin/socat", "-t5", "-", "UNIX-CONNECT:" + sock).redirectErrorStream(true).start();
+            p.getOutputStream().write("POST /api/v1/disable HTTP/1.1\r\nHost: carpd\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".getBytes());
+            p.getOutputStream().close();
+            assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(new String(p.getInputStream().readAllBytes())).as("peer %s", String.join(" ", ids)).startsWith("HTTP/1.1 200 OK");
+        }
+        assertThat(plane.disabled).isTrue();
+    }
+
+    static String groupName(int gid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/etc/group"))) {
+            String[] f = line.split(":");
+            if (f.length > 2 && f[2].equals(Integer.toString(gid))) return f[0];
+        }
+        return null;
+    }
+
+    @Test
+    void tokenFileMustBePrivateAndNonEmpty() throws IOException {
+        Path f = Files.writeString(dir.resolve("api.token"), "  abc123\n");
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
+        assertThat(ControlServerSettings.readTokenFile(f)).isEqualTo("abc123");
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
+        assertThatThrownBy(() -> ControlServerSettings.readTokenFile(f))
+                .hasMessageContaining("readable by every user");
+        Path empty = Files.writeString(dir.resolve("empty.token"), "\n");
+        Files.setPosixFilePermissions(empty, PosixFilePermissions.fromString("rw-------"));
+        assertThatThrownBy(() -> ControlServerSettings.readTokenFile(empty))
+                .hasMessageContaining("file is empty");
+    }
+
+    @Test
+    void tooManyConcurrentCallsAre503AndTheRestComplete() throws Exception {
+        plane.gate = new CountDownLatch(1);
+        List<Thread> blocked = new ArrayList<>();
+        List<Integer> codes = new CopyOnWriteArrayList<>();
+        for (int i = 0; i < ControlServer.MAX_CONCURRENT_CALLS; i++) {
+            blocked.add(Thread.ofPlatform().start(() -> {
+                try {
+                    codes.add(unix.get("/api/v1/status").status());
+                } catch (IOException e) {
+                    codes.add(-1);
+                }
+            }));
+        }
+        awaitTrue(() -> plane.waiting.get() == ControlServer.MAX_CONCURRENT_CALLS);
+        var refused = unix.get("/api/v1/status");
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(json(refused).get("error").asText()).contains("retry");
+        plane.gate.countDown();
+        plane.gate = null;
+        for (Thread t : blocked) t.join(10_000);
+        assertThat(codes).hasSize(ControlServer.MAX_CONCURRENT_CALLS).containsOnly(200);
+        assertThat(unix.get("/api/v1/status").status()).isEqualTo(200);
+    }
+
+    static void awaitTrue(BooleanSupplier cond) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!cond.getAsBoolean()) {
             if (System.nanoTime() > deadline) throw new AssertionError("condition not met within 10 s");

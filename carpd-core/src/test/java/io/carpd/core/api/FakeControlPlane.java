@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /** A scripted daemon for API tests: records commands, serves a status built from its fields. */
@@ -46,8 +48,25 @@ public class FakeControlPlane implements ControlPlane {
         return ev;
     }
 
+    /** When set, status() blocks until it opens, counting callers in {@link #waiting}. */
+    public volatile CountDownLatch gate;
+    public final AtomicInteger waiting = new AtomicInteger();
+
     @Override
-    public synchronized NodeStatus status() {
+    public NodeStatus status() {
+        var g = gate;
+        if (g != null) {
+            waiting.incrementAndGet();
+            try {
+                g.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return snapshot();
+    }
+
+    private synchronized NodeStatus snapshot() {
         int effective = demotion.values().stream().mapToInt(m -> m.values().stream().mapToInt(Integer::intValue).sum()).max().orElse(0);
         Transition last = vips.stream().map(VipStatus::lastTransition).filter(t -> t != null).findFirst().orElse(null);
         return new NodeStatus("fw1", vips, demotion, Math.min(255, effective), maintenance, disabled, last, counters);

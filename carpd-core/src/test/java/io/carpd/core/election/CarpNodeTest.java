@@ -177,6 +177,15 @@ class CarpNodeTest {
     }
 
     @Test
+    void updatedHostJoiningADemotedGroupAdvertisesTheDemotion() {
+        CarpNode node = masterOfAll();
+        node.handle(new NodeEvent.SetDemotion("dmz", "operator", 50), 5 * SEC);
+        List<NodeAction> out = node.updateHost(spec(LAN, 10, Set.of("dmz")), 6 * SEC);
+        assertThat(node.state(LAN)).isEqualTo(CarpState.MASTER);
+        assertThat(advertsOf(out, LAN)).last().extracting(Advertisement::advskew, Advertisement::demote).containsExactly(60, 50);
+    }
+
+    @Test
     void removingMasterBowsOutAndDropsItsLinkDemotion() {
         CarpNode node = masterOfAll();
         List<NodeAction> out = node.removeHost(LAN, 5 * SEC);

@@ -120,9 +120,16 @@ class VirtualHostTest {
     }
 
     @Test
+    void masterDownClassicWithAdvbaseZeroMultipliesTheSkew() {
+        var c = new VirtualHostConfig(1, 0, 20, false, 3, MasterDownFormula.CLASSIC, true, false, Set.of());
+        assertThat(CarpTimers.masterDownTicks(c)).isEqualTo(60);
+        assertThat(CarpTimers.advertIntervalTicks(0, 20)).isEqualTo(20);
+    }
+
+    @Test
     void masterDownNeverBelowThreeTicks() {
         var zero = new VirtualHostConfig(1, 0, 0, false, 3, MasterDownFormula.CLASSIC, true, false, Set.of());
-        var one = new VirtualHostConfig(1, 0, 1, false, 3, MasterDownFormula.CLASSIC, true, false, Set.of());
+        var one = new VirtualHostConfig(1, 0, 2, false, 1, MasterDownFormula.CLASSIC, true, false, Set.of());
         assertThat(CarpTimers.masterDownTicks(zero)).isEqualTo(3);
         assertThat(CarpTimers.masterDownTicks(one)).isEqualTo(3);
         assertThat(new VirtualHost(zero, 1).masterDownNanos()).isEqualTo(3 * TICK_NANOS);
@@ -409,6 +416,23 @@ class VirtualHostTest {
     }
 
     @Test
+    void startAfterStopListensSilentlyAgain() {
+        VirtualHost vh = master(cfg(1, 0, false));
+        long t = masterSince(vh) + 10;
+        vh.handle(new VhEvent.Stop(), t);
+        List<VhAction> out = vh.handle(new VhEvent.Start(), t + SEC);
+        assertThat(out).containsExactly(
+                new VhAction.Transition(CarpState.INIT, CarpState.BACKUP, "started"),
+                new VhAction.ArmTimer(t + SEC + vh.masterDownNanos()));
+    }
+
+    @Test
+    void secondStartIsIgnored() {
+        VirtualHost vh = backup(cfg(1, 0, false));
+        assertThat(vh.handle(new VhEvent.Start(), T0 + SEC)).isEmpty();
+    }
+
+    @Test
     void stopFromBackupIsSilent() {
         VirtualHost vh = backup(cfg(1, 0, false));
         List<VhAction> out = vh.handle(new VhEvent.Stop(), T0 + 10);
@@ -462,6 +486,48 @@ class VirtualHostTest {
         vh.handle(new VhEvent.LinkChanged(false), T0);
         assertThat(vh.handle(new VhEvent.LinkChanged(true), T0 + 1)).isEmpty();
         assertThat(vh.state()).isEqualTo(CarpState.INIT);
+    }
+
+    // ---- Reconfigure ----
+
+    @Test
+    void reconfiguredMasterKeepsRoleAndAdvertisesNewSkewAtOnce() {
+        VirtualHost vh = master(cfg(1, 0, false));
+        long t = masterSince(vh) + 10;
+        List<VhAction> out = vh.reconfigure(cfg(1, 50, true), t);
+        assertThat(vh.state()).isEqualTo(CarpState.MASTER);
+        assertThat(sent(out)).singleElement().extracting(Advertisement::advskew).isEqualTo(50);
+        assertThat(out.getLast()).isEqualTo(new VhAction.ArmTimer(t + (256 + 50) * TICK_NANOS));
+    }
+
+    @Test
+    void reconfiguredBackupCountsSilenceFromWhenItLastHeard() {
+        VirtualHost vh = backup(cfg(1, 0, false));
+        vh.handle(rx(1, 10, 0), T0 + SEC);
+        // Master-down grows from 3 s to 6 s + 100/256: the deadline moves, measured from T0 + 1 s.
+        List<VhAction> out = vh.reconfigure(cfg(2, 100, false), T0 + 2 * SEC);
+        assertThat(out).containsExactly(new VhAction.ArmTimer(T0 + SEC + (6 * 256 + 100) * TICK_NANOS));
+        // Shrinking below the silence already counted fires at once.
+        out = vh.reconfigure(cfg(0, 20, false), T0 + 2 * SEC);
+        assertThat(out).containsExactly(new VhAction.ArmTimer(T0 + 2 * SEC));
+    }
+
+    @Test
+    void reconfigureAddingIpv6StartsItsTimerNow() {
+        VirtualHost vh = backup(cfg(1, 0, false));
+        vh.handle(rx(1, 0, 0), T0 + 2 * SEC);
+        vh.reconfigure(dualStack(1, 0), T0 + 2 * SEC + 5);
+        vh.handle(rx(1, 0, 0), T0 + 4 * SEC);
+        // IPv4 keeps being heard; IPv6 has been silent since the reload.
+        List<VhAction> out = vh.handle(new VhEvent.TimerExpired(), T0 + 2 * SEC + 5 + vh.masterDownNanos());
+        assertThat(reason(out)).isEqualTo("no IPv6 advertisement for 3.00 s");
+    }
+
+    @Test
+    void reconfigureToAnotherVhidIsRejected() {
+        VirtualHost vh = backup(cfg(1, 0, false));
+        var other = new VirtualHostConfig(6, 1, 0, false, 3, MasterDownFormula.CLASSIC, true, false, Set.of());
+        assertThatThrownBy(() -> vh.reconfigure(other, T0)).hasMessageContaining("vhid 6");
     }
 
     // ---- DemotionOnTheWire ----

@@ -152,6 +152,39 @@ class RtNetlinkNamespaceTest {
     }
 
     @Test
+    void resolveNeighbourLearnsThePeersMacForIpv4AndIpv6() throws Exception {
+        a.exec("ip", "addr", "add", "192.0.2.1/24", "dev", "eth0");
+        a.exec("ip", "addr", "add", "2001:db8::1/64", "dev", "eth0", "nodad");
+        b.exec("ip", "addr", "add", "192.0.2.2/24", "dev", "eth0");
+        b.exec("ip", "addr", "add", "2001:db8::2/64", "dev", "eth0", "nodad");
+        String macB = b.call(() -> {
+            try (RtNetlink nl = RtNetlink.open()) {
+                return nl.link("eth0").macString();
+            }
+        });
+        int index = inA(nl -> nl.link("eth0").index());
+        try {
+            for (String peer : new String[] {"192.0.2.2", "2001:db8::2"}) {
+                InetAddress addr = InetAddress.getByName(peer);
+                assertThat(RtNetlinkNamespaceTest.<Optional<byte[]>>inA(nl -> nl.neighbour(index, addr))).as(peer).isEmpty();
+                inA(nl -> {
+                    nl.resolveNeighbour(index, addr);
+                    return null;
+                });
+                Optional<byte[]> mac = Optional.empty();
+                for (int i = 0; i < 60 && mac.isEmpty(); i++) { // up to 3 s: a lost probe is retried after 1 s
+                    Thread.sleep(50);
+                    mac = inA(nl -> nl.neighbour(index, addr));
+                }
+                assertThat(mac.map(m -> HexFormat.ofDelimiter(":").formatHex(m))).as(peer).contains(macB);
+            }
+        } finally {
+            a.exec("ip", "addr", "flush", "dev", "eth0", "scope", "global");
+            b.exec("ip", "addr", "flush", "dev", "eth0", "scope", "global");
+        }
+    }
+
+    @Test
     void macvlanWithVirtualMacCanBeCreatedRaisedLoweredAndDeleted() throws Exception {
         byte[] vmac = HexFormat.ofDelimiter(":").parseHex("00:00:5e:00:01:2a");
         int parent = inA(nl -> nl.link("eth0").index());

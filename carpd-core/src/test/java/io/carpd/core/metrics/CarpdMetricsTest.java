@@ -2,6 +2,7 @@ package io.carpd.core.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.carpd.core.api.Counters;
 import io.carpd.core.api.FakeControlPlane;
 import io.carpd.core.api.VipStatus;
 import java.io.IOException;
@@ -84,7 +85,7 @@ class CarpdMetricsTest {
         assertThat(metrics.scrape()).contains("interface=\"wan\"").contains("source=\"operator\"");
         VipStatus lan = plane.vips.getFirst();
         plane.vips = List.of(lan);
-        plane.counters = new io.carpd.core.api.Counters(java.util.Map.of(), List.of());
+        plane.counters = Counters.empty();
         plane.setDemotion("carp", 0);
         String text = metrics.scrape();
         assertThat(text).doesNotContain("interface=\"wan\"").doesNotContain("source=\"operator\"");
