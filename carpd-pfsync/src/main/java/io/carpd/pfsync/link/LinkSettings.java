@@ -1,6 +1,9 @@
 package io.carpd.pfsync.link;
 
+import io.carpd.core.config.SyncConfig;
+
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 
 /**
@@ -28,6 +31,19 @@ public record LinkSettings(InetAddress local, InetAddress peer, int port, byte[]
             throw new IllegalArgumentException("sync port " + port + " out of range 1..65535");
         }
         key = key.clone();
+    }
+
+    /**
+     * Settings for the {@code sync:} section of the configuration, with the key read from its
+     * key file. The node id is derived from the local sync address (the IPv4 address itself, or a
+     * hash of the IPv6 one), so the two nodes always differ and need no extra setting. Redials
+     * start at 250 ms and back off to 5 s.
+     */
+    public static LinkSettings forConfig(SyncConfig config, byte[] key) {
+        byte[] a = config.local().getAddress();
+        int nodeId = a.length == 4 ? ByteBuffer.wrap(a).getInt() : java.util.Arrays.hashCode(a);
+        return new LinkSettings(config.local(), config.peer(), config.port(), key, nodeId,
+                Duration.ofMillis(250), Duration.ofSeconds(5));
     }
 
     /**
