@@ -94,6 +94,7 @@ public final class StateSync implements AutoCloseable {
      * a thread in the network namespace of the firewall: every socket is created here.
      */
     public void start() throws Exception {
+        warnAboutEventSysctl();
         kernel = CtClient.open();
         events = CtEventSource.open(EVENT_BUFFER_BYTES);
         events.ignoreOrigin(kernel.portId());
@@ -103,6 +104,24 @@ public final class StateSync implements AutoCloseable {
         link.start();
         if (!dumpInterval.isZero()) {
             loop.scheduleAtFixedRate(this::dump, dumpInterval.toNanos(), dumpInterval.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * With the kernel's default "events when someone listens" (2), connections that began before
+     * carpd subscribed never report their end, so their copies linger on the peer until they time
+     * out there. A firewall running carpd should set 1; we say so rather than change it.
+     */
+    private static void warnAboutEventSysctl() {
+        java.nio.file.Path p = java.nio.file.Path.of("/proc/sys/net/netfilter/nf_conntrack_events");
+        try {
+            String v = java.nio.file.Files.readString(p).trim();
+            if (!v.equals("1")) {
+                log.warn("sync: net.netfilter.nf_conntrack_events is {}; set it to 1 so that connections opened "
+                        + "before carpd started also report their end", v);
+            }
+        } catch (java.io.IOException e) {
+            log.warn("sync: cannot read {}: {}", p, e.getMessage());
         }
     }
 
@@ -205,6 +224,14 @@ public final class StateSync implements AutoCloseable {
                 log.error("sync: writing {} peer states into the kernel failed", writes.size(), e);
             }
         });
+    }
+
+    /**
+     * Completes once every kernel write handed out before this call is done. The takeover path
+     * waits on it before adding VIPs, so the peer's states are in the kernel when traffic arrives.
+     */
+    public CompletableFuture<Void> kernelWritesDone() {
+        return CompletableFuture.runAsync(() -> { }, kernelWriter);
     }
 
     /** The engine's view, fetched on its loop. */

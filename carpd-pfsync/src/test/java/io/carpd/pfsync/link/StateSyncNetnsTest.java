@@ -139,7 +139,9 @@ class StateSyncNetnsTest {
 
                 // Live: a new state, then a delete.
                 aKernel.write(List.of(new CtWrite.Upsert(tcp(41001))));
-                await("live upsert to reach B", () -> bHas("sport=41001 dport=443"));
+                await("B to have received the live upsert", () -> b.status().join().peerStates() == 3);
+                b.kernelWritesDone().get(5, TimeUnit.SECONDS);
+                assertThat(bHas("sport=41001 dport=443")).as("in B's kernel once its writes are done").isTrue();
                 var key = tcp(41001).key();
                 ConnState injected = bKernel.dump().stream().filter(s -> s.key().equals(key)).findFirst().orElseThrow();
                 assertThat(injected.tcp().state()).isEqualTo(TcpInfo.ESTABLISHED);
