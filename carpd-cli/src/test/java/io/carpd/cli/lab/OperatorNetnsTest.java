@@ -1,0 +1,297 @@
+package io.carpd.cli.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.carpd.testing.Netns;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator verbs against two real daemons in the namespace lab (issue #4): maintenance,
+ * demotion, disable/enable, reload, and the zero-downtime upgrade procedure. One lab is shared by
+ * the class and reset between tests (fw1 sole owner, nothing demoted). Reference timing: advbase 1,
+ * fw1 advskew 0, fw2 advskew 100, so a hard failover waits a master-down of 3.39 s; planned
+ * handovers must be far quicker than that. Needs root.
+ */
+class OperatorNetnsTest {
+
+    /** What a planned handover may take: a protocol margin below master-down (3 s + skew), not a perf figure. */
+    private static final Duration HANDOVER = Duration.ofSeconds(1);
+    /** A preempting backup waits for the master's next advert (advbase 1 s); generous for a loaded machine. */
+    private static final Duration PREEMPT = Duration.ofSeconds(6);
+    /** Master-down plus detection and address changes, with room for a loaded machine. */
+    private static final Duration TAKEOVER = Duration.ofSeconds(12);
+    private static final Duration POLL = Duration.ofMillis(20);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern TRANSITION = Pattern.compile("vhid (\\d+) on \\w+: (INIT|BACKUP|MASTER) -> (INIT|BACKUP|MASTER)");
+
+    private static SharedLab shared;
+
+    @BeforeAll
+    static void setUp() {
+        Netns.assumeAvailable();
+        shared = SharedLab.start();
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (shared != null) {
+            shared.close();
+        }
+    }
+
+    @BeforeEach
+    void reset() {
+        shared.reset();
+    }
+
+    @Test
+    void maintenanceMovesAllVipsAtOnceSurvivesRestartAndFailsBackWithPreempt() {
+        Topology t = shared.topology();
+
+        CarpdCli.Outcome on = shared.cli(LabNode.FW1, "maintenance", "on");
+        long returned = System.nanoTime();
+        boolean moved = Lab.await(() -> t.holdsAll(LabNode.FW2), TAKEOVER, POLL);
+        long tookMs = (System.nanoTime() - returned) / 1_000_000;
+
+        assertThat(on.exit()).as(on.toString()).isZero();
+        assertThat(on.out()).contains("maintenance on");
+        assertThat(moved).as(shared.lab().status().render()).isTrue();
+        assertThat(tookMs).as("from 'maintenance on' returning to fw2 holding both VIPs, ms (master-down is 3.39 s)")
+                .isLessThan(HANDOVER.toMillis());
+        assertThat(shared.lab().awaitSoleOwner(LabNode.FW2, HANDOVER)).as("fw1 released its VIPs; %s", shared.lab().status().render()).isTrue();
+        assertThat(shared.allIn(LabNode.FW1, "BACKUP")).as("fw1 %s", shared.states(LabNode.FW1)).isTrue();
+        assertThat(shared.allIn(LabNode.FW2, "MASTER")).as("fw2 %s", shared.states(LabNode.FW2)).isTrue();
+        JsonNode s = shared.status(LabNode.FW1);
+        assertThat(s.path("maintenance").asBoolean()).isTrue();
+        assertThat(s.path("demotion").path("carp").path("maintenance").asInt()).isEqualTo(240);
+
+        // restart fw1: the persisted flag keeps it out of the way, VIPs never come back
+        shared.lab().daemons().terminate(LabNode.FW1);
+        assertThat(shared.lab().daemons().awaitExit(LabNode.FW1, Duration.ofSeconds(15))).isTrue();
+        shared.lab().daemons().start(LabNode.FW1);
+        List<String> violations = new ArrayList<>();
+        boolean up = Lab.await(() -> {
+            if (!t.soleOwner(LabNode.FW2)) violations.add(t.vipHolders().toString());
+            return shared.cli(LabNode.FW1, "status").exit() == 0;
+        }, SharedLab.ELECTION, POLL);
+        assertThat(up).as("restarted fw1 answers on its socket").isTrue();
+        // longer than fw1's own master-down (3 s) and than fw2's advert period: it would have preempted by now
+        long watchUntil = System.nanoTime() + Duration.ofMillis(4500).toNanos();
+        while (System.nanoTime() < watchUntil) {
+            if (!t.soleOwner(LabNode.FW2)) violations.add(t.vipHolders().toString());
+            Namespaces.sleepMillis(POLL.toMillis());
+        }
+        assertThat(violations).as("VIP holders other than fw2 alone while fw1 restarted in maintenance").isEmpty();
+        CarpdCli.Outcome status = shared.cli(LabNode.FW1, "status");
+        assertThat(status.out()).as(status.toString()).contains("maintenance on").contains("maintenance 240");
+        assertThat(shared.allIn(LabNode.FW1, "BACKUP")).as("fw1 %s", shared.states(LabNode.FW1)).isTrue();
+
+        CarpdCli.Outcome off = shared.cli(LabNode.FW1, "maintenance", "off");
+        assertThat(off.exit()).as(off.toString()).isZero();
+        assertThat(shared.lab().awaitSoleOwner(LabNode.FW1, PREEMPT)).as("fw1 preempts; %s", shared.lab().status().render()).isTrue();
+        assertThat(shared.allIn(LabNode.FW1, "MASTER")).isTrue();
+        assertThat(lastReason(LabNode.FW1)).as("fw1's last transition").startsWith("preempting worse master");
+        assertThat(shared.cli(LabNode.FW1, "status").out()).contains("maintenance off");
+    }
+
+    @Test
+    void demoteMovesRolesToThePeerAndResetBringsThemBack() {
+        CarpdCli.Outcome demote = shared.cli(LabNode.FW1, "demote", "50");
+        assertThat(demote.exit()).as(demote.toString()).isZero();
+        assertThat(demote.out()).contains("demotion of carp set to 50");
+
+        // fw1 advertises demote 50 at once; fw2 (demote 0) takes over although its advskew is worse
+        assertThat(shared.lab().awaitSoleOwner(LabNode.FW2, PREEMPT)).as(shared.lab().status().render()).isTrue();
+        assertThat(shared.allIn(LabNode.FW2, "MASTER")).isTrue();
+        assertThat(shared.allIn(LabNode.FW1, "BACKUP")).isTrue();
+        CarpdCli.Outcome status = shared.cli(LabNode.FW1, "status");
+        assertThat(status.out()).as("status names the demotion and its source").contains("demotion 50 (carp: operator 50)");
+        assertThat(shared.status(LabNode.FW1).path("demotion").path("carp").path("operator").asInt()).isEqualTo(50);
+        assertThat(lastReason(LabNode.FW2)).startsWith("master is demoted");
+
+        CarpdCli.Outcome reset = shared.cli(LabNode.FW1, "demote", "--reset");
+        assertThat(reset.exit()).as(reset.toString()).isZero();
+        assertThat(reset.out()).contains("demotion of carp cleared");
+        assertThat(shared.lab().awaitSoleOwner(LabNode.FW1, PREEMPT)).as(shared.lab().status().render()).isTrue();
+        assertThat(shared.allIn(LabNode.FW1, "MASTER")).isTrue();
+        assertThat(shared.cli(LabNode.FW1, "status").out()).contains("demotion 0\n").doesNotContain("operator");
+    }
+
+    @Test
+    void disableReleasesEverythingAndEnablePreemptsBack() {
+        CarpdCli.Outcome disable = shared.cli(LabNode.FW1, "disable");
+        assertThat(disable.exit()).as(disable.toString()).isZero();
+        assertThat(disable.out()).contains("CARP disabled");
+        assertThat(shared.lab().awaitSoleOwner(LabNode.FW2, TAKEOVER)).as(shared.lab().status().render()).isTrue();
+        assertThat(shared.allIn(LabNode.FW1, "INIT")).as("a disabled node takes no part: %s", shared.states(LabNode.FW1)).isTrue();
+        assertThat(shared.allIn(LabNode.FW2, "MASTER")).isTrue();
+        assertThat(shared.cli(LabNode.FW1, "status").out()).contains("disabled");
+        // silent: fw2 keeps both VIPs past another master-down interval
+        Namespaces.sleepMillis(3500);
+        assertThat(shared.topology().soleOwner(LabNode.FW2)).as(shared.lab().status().render()).isTrue();
+
+        CarpdCli.Outcome enable = shared.cli(LabNode.FW1, "enable");
+        assertThat(enable.exit()).as(enable.toString()).isZero();
+        assertThat(enable.out()).contains("CARP enabled");
+        assertThat(shared.lab().awaitSoleOwner(LabNode.FW1, PREEMPT)).as(shared.lab().status().render()).isTrue();
+        assertThat(shared.allIn(LabNode.FW1, "MASTER")).isTrue();
+        assertThat(shared.allIn(LabNode.FW2, "BACKUP")).isTrue();
+        assertThat(shared.cli(LabNode.FW1, "status").out()).contains("enabled");
+    }
+
+    @Test
+    void reloadAddsAVhidWithoutMovingTheOthers() throws IOException {
+        String vhid3 = "  - vhid: 3\n    interface: lan\n    addresses: [192.0.2.253/24]\n";
+        for (LabNode fw : SharedLab.firewalls()) {
+            String yaml = Files.readString(shared.config(fw));
+            Files.writeString(shared.config(fw), yaml.replace("\napi:\n", "\n" + vhid3 + "api:\n"));
+        }
+        Map<LabNode, Long> transitionsBefore = Map.of(
+                LabNode.FW1, transitionLinesOf12(LabNode.FW1), LabNode.FW2, transitionLinesOf12(LabNode.FW2));
+        long seqBefore = lastEventSeq(LabNode.FW1);
+
+        // fw1 first: with the lower skew it is elected for the new VHID whatever the order of the backups' timers
+        for (LabNode fw : SharedLab.firewalls()) {
+            CarpdCli.Outcome reload = shared.cli(fw, "reload");
+            assertThat(reload.exit()).as(reload.toString()).isZero();
+            assertThat(reload.out()).as(fw.label()).contains("reloaded: added vhid 3 on lan");
+        }
+
+        assertThat(Lab.await(() -> holders("lan", "192.0.2.253/24").equals(List.of(LabNode.FW1)), TAKEOVER, Duration.ofMillis(100)))
+                .as("fw1 alone holds the new VIP; holders %s", holders("lan", "192.0.2.253/24")).isTrue();
+        assertThat(shared.states(LabNode.FW1)).containsEntry(3, "MASTER");
+        assertThat(Lab.await(() -> "BACKUP".equals(shared.states(LabNode.FW2).get(3)), PREEMPT, Duration.ofMillis(100)))
+                .as("fw2 %s", shared.states(LabNode.FW2)).isTrue();
+        assertThat(shared.topology().soleOwner(LabNode.FW1)).as("VHIDs 1 and 2 stayed; %s", shared.lab().status().render()).isTrue();
+        assertThat(shared.states(LabNode.FW1)).containsEntry(1, "MASTER").containsEntry(2, "MASTER");
+        assertThat(shared.states(LabNode.FW2)).containsEntry(1, "BACKUP").containsEntry(2, "BACKUP");
+        for (LabNode fw : SharedLab.firewalls()) {
+            assertThat(transitionLinesOf12(fw)).as("%s logged no transition of vhid 1 or 2 since the reload", fw.label())
+                    .isEqualTo(transitionsBefore.get(fw));
+        }
+        List<JsonNode> after = events(LabNode.FW1).stream().filter(e -> e.path("seq").asLong() > seqBefore).toList();
+        assertThat(after).as("fw1's events since the reload")
+                .anyMatch(e -> e.path("kind").asText().equals("reload") && e.path("message").asText().contains("added vhid 3 on lan"))
+                .anyMatch(e -> e.path("kind").asText().equals("transition") && e.path("vhid").asInt() == 3
+                        && e.path("message").asText().contains("BACKUP -> MASTER"))
+                .noneMatch(e -> e.path("kind").asText().equals("transition") && e.path("vhid").asInt() != 3);
+    }
+
+    /**
+     * The documented zero-downtime upgrade: maintenance on fw1, restart fw1, maintenance off (fw1
+     * preempts back), then the same on fw2, with UDP traffic flowing client → LAN VIP → server →
+     * WAN VIP → client the whole time.
+     */
+    @Test
+    void zeroDowntimeUpgradeProcedureKeepsTrafficFlowing() {
+        Topology t = shared.topology();
+        assertThat(t.clientReachesServer()).isTrue();
+        try (LabTraffic traffic = LabTraffic.start(shared.lab(), Duration.ofSeconds(300));
+             RollingProbe probe = RollingProbe.start(traffic, POLL, Duration.ofSeconds(10), Duration.ofSeconds(5))) {
+            // 1. fw1 into maintenance: planned handover to fw2
+            expectOk(shared.cli(LabNode.FW1, "maintenance", "on"));
+            assertThat(shared.lab().awaitSoleOwner(LabNode.FW2, Duration.ofSeconds(2))).as(shared.lab().status().render()).isTrue();
+            assertRoles("BACKUP", "MASTER");
+            // 2. the upgrade: fw1's daemon restarts while fw2 carries the traffic
+            restart(LabNode.FW1);
+            assertThat(shared.cli(LabNode.FW1, "status").out()).contains("maintenance on");
+            assertThat(t.soleOwner(LabNode.FW2)).as(shared.lab().status().render()).isTrue();
+            assertRoles("BACKUP", "MASTER");
+            // 3. fw1 out of maintenance: it preempts, planned handover back
+            expectOk(shared.cli(LabNode.FW1, "maintenance", "off"));
+            assertThat(shared.lab().awaitSoleOwner(LabNode.FW1, PREEMPT)).as(shared.lab().status().render()).isTrue();
+            assertRoles("MASTER", "BACKUP");
+            // 4. the same on fw2, now the backup: nothing moves
+            expectOk(shared.cli(LabNode.FW2, "maintenance", "on"));
+            assertRoles("MASTER", "BACKUP");
+            restart(LabNode.FW2);
+            assertThat(shared.cli(LabNode.FW2, "status").out()).contains("maintenance on");
+            assertRoles("MASTER", "BACKUP");
+            expectOk(shared.cli(LabNode.FW2, "maintenance", "off"));
+            Namespaces.sleepMillis(1500); // past fw1's next advert: fw2 stays backup
+            assertThat(t.soleOwner(LabNode.FW1)).as(shared.lab().status().render()).isTrue();
+            assertRoles("MASTER", "BACKUP");
+            assertThat(shared.cli(LabNode.FW2, "status").out()).contains("maintenance off");
+
+            List<UdpProber.Result> results = probe.finish();
+            assertThat(results).as("probers watching the procedure").hasSizeGreaterThanOrEqualTo(3);
+            assertThat(results).as("replies through the VIPs (longest gap < %d ms per prober)", HANDOVER.toMillis())
+                    .allSatisfy(r -> {
+                        assertThat(r.longestGapMillis()).as(r.line()).isLessThan(HANDOVER.toMillis());
+                        assertThat(r.received()).as(r.line()).isGreaterThanOrEqualTo(r.sent() * 8 / 10);
+                    });
+        }
+    }
+
+    private void restart(LabNode fw) {
+        shared.lab().daemons().terminate(fw);
+        assertThat(shared.lab().daemons().awaitExit(fw, Duration.ofSeconds(15))).as(fw.label() + " stops").isTrue();
+        shared.lab().daemons().start(fw);
+        shared.awaitControl(fw, SharedLab.ELECTION);
+        // it starts in BACKUP and must stay there: past its own master-down and an advert of the master
+        assertThat(Lab.await(() -> shared.allIn(fw, "BACKUP"), Duration.ofSeconds(5), Duration.ofMillis(100))).isTrue();
+        Namespaces.sleepMillis(3500);
+    }
+
+    private void assertRoles(String fw1, String fw2) {
+        assertThat(shared.states(LabNode.FW1)).as("fw1").containsOnlyKeys(1, 2).allSatisfy((k, v) -> assertThat(v).isEqualTo(fw1));
+        assertThat(shared.states(LabNode.FW2)).as("fw2").containsOnlyKeys(1, 2).allSatisfy((k, v) -> assertThat(v).isEqualTo(fw2));
+    }
+
+    private static void expectOk(CarpdCli.Outcome o) {
+        assertThat(o.exit()).as(o.toString()).isZero();
+    }
+
+    private String lastReason(LabNode fw) {
+        JsonNode last = shared.status(fw).path("last_transition");
+        return last.path("reason").asText();
+    }
+
+    private long transitionLinesOf12(LabNode fw) {
+        return shared.logLines(fw, TRANSITION).stream().filter(l -> {
+            Matcher m = TRANSITION.matcher(l);
+            return m.find() && !m.group(1).equals("3");
+        }).count();
+    }
+
+    private List<JsonNode> events(LabNode fw) {
+        CarpdCli.Outcome o = shared.cli(fw, "events", "-n", "200", "--json");
+        assertThat(o.exit()).as(o.toString()).isZero();
+        List<JsonNode> events = new ArrayList<>();
+        for (String line : o.out().split("\n")) {
+            if (line.isBlank()) continue;
+            try {
+                events.add(JSON.readTree(line));
+            } catch (IOException e) {
+                throw new AssertionError("not a JSON event: " + line, e);
+            }
+        }
+        return events;
+    }
+
+    private long lastEventSeq(LabNode fw) {
+        return events(fw).stream().mapToLong(e -> e.path("seq").asLong()).max().orElse(0);
+    }
+
+    private List<LabNode> holders(String iface, String cidr) {
+        List<LabNode> h = new ArrayList<>();
+        for (LabNode fw : SharedLab.firewalls()) {
+            Namespaces.LinkAddresses link = Namespaces.addresses(shared.topology().ns(fw)).get(iface);
+            if (link != null && link.running() && link.addresses().contains(cidr)) h.add(fw);
+        }
+        return h;
+    }
+}
