@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 /**
  * One reference lab (fw1 advskew 0, fw2 advskew 100, advbase 1) shared by the tests of a class,
  * with what the control tests need on top of the generated configs: a hook directory per firewall
- * holding two recording hooks, a 2 s hook timeout, and on fw1 a TCP listener on its namespace's
+ * holding two recording hooks plus a recording hook configured under {@code commands}, a 2 s hook timeout, and on fw1 a TCP listener on its namespace's
  * loopback with a token file, and its control socket in a world-searchable temp directory. {@link #reset()} brings it back to "both daemons up, nothing demoted,
  * fw1 sole owner" between tests; if that fails the lab is rebuilt, so one broken test does not take
  * the rest of the class with it.
@@ -31,8 +31,13 @@ final class SharedLab implements AutoCloseable {
     static final int TCP_PORT = 8118;
     static final String TOKEN = "e2e-token-4f1c9a";
     static final int HOOK_TIMEOUT_S = 2;
-    /** The hooks every firewall has; they append one line per call to {@link #hookOutput}. */
+    /** The hooks in every firewall's hook directory; they append one line per call to {@link #hookOutput}. */
     static final List<String> RECORDING_HOOKS = List.of("10-first", "20-second");
+    /**
+     * A recording hook configured under {@code hooks.commands}, outside the directory: it runs
+     * before the directory's hooks although its name sorts after theirs.
+     */
+    static final String COMMAND_HOOK = "zz-command";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -73,11 +78,14 @@ final class SharedLab implements AutoCloseable {
         try {
             Path hooks = hooksDir(fw);
             Files.createDirectories(hooks);
+            String record = "echo \"$(basename \"$0\") $1 $2 vhid=$CARPD_VHID if=$CARPD_INTERFACE"
+                    + " old=$CARPD_OLD_STATE new=$CARPD_NEW_STATE node=$CARPD_NODE role=$CARPD_NODE_ROLE"
+                    + " vips=$CARPD_VIPS reason=$CARPD_REASON\" >> " + hookOutput(fw) + "\n";
             for (String name : RECORDING_HOOKS) {
-                writeHook(fw, name, "echo \"$(basename \"$0\") $1 $2 vhid=$CARPD_VHID if=$CARPD_INTERFACE"
-                        + " old=$CARPD_OLD_STATE new=$CARPD_NEW_STATE node=$CARPD_NODE role=$CARPD_NODE_ROLE"
-                        + " vips=$CARPD_VIPS reason=$CARPD_REASON\" >> " + hookOutput(fw) + "\n");
+                writeHook(hooks.resolve(name), record);
             }
+            Path command = commandHook(fw);
+            writeHook(command, record);
             String yaml = Files.readString(layout.config(fw));
             String socketLine = "  socket: " + layout.runtimeDir(fw).resolve("carpd.sock") + "\n";
             if (!yaml.endsWith("\n") || !yaml.endsWith("\napi:\n" + socketLine)) {
@@ -96,7 +104,8 @@ final class SharedLab implements AutoCloseable {
                 // appended under the generated "api:" section, which ends the file
                 extra.append("  tcp: { bind: 127.0.0.1, port: ").append(TCP_PORT).append(", token_file: ").append(token).append(" }\n");
             }
-            extra.append("hooks: { dir: ").append(hooks).append(", timeout_s: ").append(HOOK_TIMEOUT_S).append(" }\n");
+            extra.append("hooks: { dir: ").append(hooks).append(", timeout_s: ").append(HOOK_TIMEOUT_S)
+                    .append(", commands: [").append(command).append("] }\n");
             Files.writeString(layout.config(fw), yaml + extra);
             configs.put(fw, yaml + extra);
         } catch (IOException e) {
@@ -225,10 +234,17 @@ final class SharedLab implements AutoCloseable {
         return lab.layout().dir().resolve("fw1").resolve("api.token");
     }
 
+    Path commandHook(LabNode fw) {
+        return lab.layout().dir().resolve(fw.label()).resolve(COMMAND_HOOK);
+    }
+
     /** Writes an executable {@code /bin/sh} hook into {@code fw}'s hook directory. */
     void writeHook(LabNode fw, String name, String body) {
+        writeHook(hooksDir(fw).resolve(name), body);
+    }
+
+    private static void writeHook(Path hook, String body) {
         try {
-            Path hook = hooksDir(fw).resolve(name);
             Files.writeString(hook, "#!/bin/sh\n" + body);
             Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
         } catch (IOException e) {
