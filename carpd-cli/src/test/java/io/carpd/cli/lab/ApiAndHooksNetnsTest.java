@@ -131,6 +131,16 @@ class ApiAndHooksNetnsTest {
         assertThat(setting.exit()).as(setting.toString()).isEqualTo(2);
         assertThat(setting.err()).contains("maybe");
 
+        Path config = shared.config(LabNode.FW1);
+        String good = Files.readString(config);
+        assertThat(good).contains("\n  advbase: 1\n");
+        Files.writeString(config, good.replace("\n  advbase: 1\n", "\n  advbase: 1\n  adv_base: 2\n"));
+        CarpdCli.Outcome reload = shared.cli(LabNode.FW1, "reload");
+        Files.writeString(config, good);
+        assertThat(reload.exit()).as(reload.toString()).isEqualTo(1);
+        assertThat(reload.err().lines().findFirst().orElse("")).as(reload.toString())
+                .startsWith("carpd reload: reload refused: ").contains("fw1.yaml:7:").contains("adv_base");
+
         assertThat(shared.status(LabNode.FW1).path("effective_demotion").asInt()).as("nothing changed").isZero();
         assertThat(shared.status(LabNode.FW1).path("maintenance").asBoolean()).isFalse();
         assertThat(shared.topology().soleOwner(LabNode.FW1)).isTrue();

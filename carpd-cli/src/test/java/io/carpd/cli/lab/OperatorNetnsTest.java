@@ -6,11 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.carpd.testing.Netns;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -131,17 +134,43 @@ class OperatorNetnsTest {
     }
 
     @Test
-    void disableReleasesEverythingAndEnablePreemptsBack() {
-        CarpdCli.Outcome disable = shared.cli(LabNode.FW1, "disable");
-        assertThat(disable.exit()).as(disable.toString()).isZero();
-        assertThat(disable.out()).contains("CARP disabled");
-        assertThat(shared.lab().awaitSoleOwner(LabNode.FW2, TAKEOVER)).as(shared.lab().status().render()).isTrue();
-        assertThat(shared.allIn(LabNode.FW1, "INIT")).as("a disabled node takes no part: %s", shared.states(LabNode.FW1)).isTrue();
-        assertThat(shared.allIn(LabNode.FW2, "MASTER")).isTrue();
-        assertThat(shared.cli(LabNode.FW1, "status").out()).contains("disabled");
-        // silent: fw2 keeps both VIPs past another master-down interval
-        Namespaces.sleepMillis(3500);
-        assertThat(shared.topology().soleOwner(LabNode.FW2)).as(shared.lab().status().render()).isTrue();
+    void disableReleasesEverythingPersistsAcrossRestartAndEnablePreemptsBack() throws IOException {
+        Topology t = shared.topology();
+        Path followed = shared.lab().layout().dir().resolve("fw1-events-follow.log");
+        Process follower = shared.lab().spawn(LabNode.FW1,
+                List.of("events", "--follow", "-n", "1", "-c", shared.config(LabNode.FW1).toString()), followed);
+        try {
+            assertThat(Lab.await(() -> lines(followed).stream().anyMatch(l -> l.matches("\\d{4}-\\d\\d-\\d\\dT.*")),
+                    SharedLab.ELECTION, Duration.ofMillis(50)))
+                    .as("'carpd events --follow' printed the latest event once connected").isTrue();
+
+            CarpdCli.Outcome disable = shared.cli(LabNode.FW1, "disable");
+            long returned = System.nanoTime();
+            boolean moved = Lab.await(() -> t.holdsAll(LabNode.FW2), TAKEOVER, POLL);
+            long tookMs = (System.nanoTime() - returned) / 1_000_000;
+            assertThat(disable.exit()).as(disable.toString()).isZero();
+            assertThat(disable.out()).contains("CARP disabled");
+            assertThat(moved).as(shared.lab().status().render()).isTrue();
+            assertThat(tookMs).as("fw1 bows out: fw2 holds both VIPs without waiting for master-down, ms").isLessThan(HANDOVER.toMillis());
+            assertThat(shared.lab().awaitSoleOwner(LabNode.FW2, HANDOVER)).as(shared.lab().status().render()).isTrue();
+            assertThat(shared.allIn(LabNode.FW1, "INIT")).as("a disabled node takes no part: %s", shared.states(LabNode.FW1)).isTrue();
+            assertThat(shared.allIn(LabNode.FW2, "MASTER")).isTrue();
+            assertThat(shared.cli(LabNode.FW1, "status").out()).contains("node fw1: maintenance off, disabled");
+            assertThat(Lab.await(() -> lines(followed).stream().filter(l -> l.matches(".* transition: vhid \\d on \\w+: MASTER -> INIT \\(disabled\\)")).count() == 2,
+                    Duration.ofSeconds(5), Duration.ofMillis(50))).as("followed events %s", lines(followed)).isTrue();
+            assertThat(lines(followed)).anyMatch(l -> l.endsWith(" disable: carpd disabled by the operator"));
+
+            // persistent: a restarted fw1 stays out, silent, past its own master-down
+            restart(LabNode.FW1, "INIT");
+            assertThat(follower.waitFor(10, TimeUnit.SECONDS)).as("the follower ends when its daemon stops").isTrue();
+            assertThat(t.soleOwner(LabNode.FW2)).as(shared.lab().status().render()).isTrue();
+            assertThat(shared.cli(LabNode.FW1, "status").out()).contains("disabled");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        } finally {
+            follower.destroyForcibly();
+        }
 
         CarpdCli.Outcome enable = shared.cli(LabNode.FW1, "enable");
         assertThat(enable.exit()).as(enable.toString()).isZero();
@@ -149,7 +178,8 @@ class OperatorNetnsTest {
         assertThat(shared.lab().awaitSoleOwner(LabNode.FW1, PREEMPT)).as(shared.lab().status().render()).isTrue();
         assertThat(shared.allIn(LabNode.FW1, "MASTER")).isTrue();
         assertThat(shared.allIn(LabNode.FW2, "BACKUP")).isTrue();
-        assertThat(shared.cli(LabNode.FW1, "status").out()).contains("enabled");
+        assertThat(lastReason(LabNode.FW1)).startsWith("preempting worse master");
+        assertThat(shared.cli(LabNode.FW1, "status").out()).contains("node fw1: maintenance off, enabled");
     }
 
     @Test
@@ -206,7 +236,7 @@ class OperatorNetnsTest {
             assertThat(shared.lab().awaitSoleOwner(LabNode.FW2, Duration.ofSeconds(2))).as(shared.lab().status().render()).isTrue();
             assertRoles("BACKUP", "MASTER");
             // 2. the upgrade: fw1's daemon restarts while fw2 carries the traffic
-            restart(LabNode.FW1);
+            restart(LabNode.FW1, "BACKUP");
             assertThat(shared.cli(LabNode.FW1, "status").out()).contains("maintenance on");
             assertThat(t.soleOwner(LabNode.FW2)).as(shared.lab().status().render()).isTrue();
             assertRoles("BACKUP", "MASTER");
@@ -217,7 +247,7 @@ class OperatorNetnsTest {
             // 4. the same on fw2, now the backup: nothing moves
             expectOk(shared.cli(LabNode.FW2, "maintenance", "on"));
             assertRoles("MASTER", "BACKUP");
-            restart(LabNode.FW2);
+            restart(LabNode.FW2, "BACKUP");
             assertThat(shared.cli(LabNode.FW2, "status").out()).contains("maintenance on");
             assertRoles("MASTER", "BACKUP");
             expectOk(shared.cli(LabNode.FW2, "maintenance", "off"));
@@ -236,14 +266,25 @@ class OperatorNetnsTest {
         }
     }
 
-    private void restart(LabNode fw) {
+    /** Graceful restart of {@code fw}'s daemon; it must come back in {@code state} and stay there. */
+    private void restart(LabNode fw, String state) {
         shared.lab().daemons().terminate(fw);
         assertThat(shared.lab().daemons().awaitExit(fw, Duration.ofSeconds(15))).as(fw.label() + " stops").isTrue();
         shared.lab().daemons().start(fw);
         shared.awaitControl(fw, SharedLab.ELECTION);
-        // it starts in BACKUP and must stay there: past its own master-down and an advert of the master
-        assertThat(Lab.await(() -> shared.allIn(fw, "BACKUP"), Duration.ofSeconds(5), Duration.ofMillis(100))).isTrue();
+        assertThat(Lab.await(() -> shared.allIn(fw, state), Duration.ofSeconds(5), Duration.ofMillis(100)))
+                .as("%s %s", fw.label(), shared.states(fw)).isTrue();
+        // past its own master-down and an advert of the master: it stays where it is
         Namespaces.sleepMillis(3500);
+        assertThat(shared.allIn(fw, state)).as("%s %s", fw.label(), shared.states(fw)).isTrue();
+    }
+
+    private static List<String> lines(Path file) {
+        try {
+            return Files.exists(file) ? Files.readAllLines(file) : List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private void assertRoles(String fw1, String fw2) {
