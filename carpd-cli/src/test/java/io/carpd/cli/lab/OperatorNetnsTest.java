@@ -183,7 +183,7 @@ class OperatorNetnsTest {
     }
 
     @Test
-    void reloadAddsAVhidWithoutMovingTheOthers() throws IOException {
+    void reloadAddsAndRemovesAVhidWithoutMovingTheOthers() throws IOException {
         String vhid3 = "  - vhid: 3\n    interface: lan\n    addresses: [192.0.2.253/24]\n";
         for (LabNode fw : SharedLab.firewalls()) {
             String yaml = Files.readString(shared.config(fw));
@@ -191,7 +191,7 @@ class OperatorNetnsTest {
         }
         Map<LabNode, Long> transitionsBefore = Map.of(
                 LabNode.FW1, transitionLinesOf12(LabNode.FW1), LabNode.FW2, transitionLinesOf12(LabNode.FW2));
-        long seqBefore = lastEventSeq(LabNode.FW1);
+        Map<LabNode, Long> seqBefore = Map.of(LabNode.FW1, lastEventSeq(LabNode.FW1), LabNode.FW2, lastEventSeq(LabNode.FW2));
 
         // fw1 first: with the lower skew it is elected for the new VHID whatever the order of the backups' timers
         for (LabNode fw : SharedLab.firewalls()) {
@@ -212,12 +212,49 @@ class OperatorNetnsTest {
             assertThat(transitionLinesOf12(fw)).as("%s logged no transition of vhid 1 or 2 since the reload", fw.label())
                     .isEqualTo(transitionsBefore.get(fw));
         }
-        List<JsonNode> after = events(LabNode.FW1).stream().filter(e -> e.path("seq").asLong() > seqBefore).toList();
-        assertThat(after).as("fw1's events since the reload")
-                .anyMatch(e -> e.path("kind").asText().equals("reload") && e.path("message").asText().contains("added vhid 3 on lan"))
-                .anyMatch(e -> e.path("kind").asText().equals("transition") && e.path("vhid").asInt() == 3
-                        && e.path("message").asText().contains("BACKUP -> MASTER"))
-                .noneMatch(e -> e.path("kind").asText().equals("transition") && e.path("vhid").asInt() != 3);
+        for (LabNode fw : SharedLab.firewalls()) {
+            List<JsonNode> after = events(fw).stream().filter(e -> e.path("seq").asLong() > seqBefore.get(fw)).toList();
+            assertThat(after).as("%s's events since the reload", fw.label())
+                    .anyMatch(e -> e.path("kind").asText().equals("reload") && e.path("message").asText().contains("added vhid 3 on lan"))
+                    .anyMatch(e -> e.path("kind").asText().equals("transition") && e.path("vhid").asInt() == 3)
+                    .noneMatch(e -> e.path("kind").asText().equals("transition") && e.path("vhid").asInt() != 3);
+        }
+        assertThat(Lab.await(() -> shared.hookLines(LabNode.FW1).stream().anyMatch(l -> l.startsWith(
+                "10-first vhid MASTER vhid=3 if=lan old=BACKUP new=MASTER node=fw1 role=MASTER vips=192.0.2.253/24 reason=no advertisement for")),
+                Duration.ofSeconds(5), Duration.ofMillis(50))).as("hooks of the new VHID; %s", shared.hookLines(LabNode.FW1)).isTrue();
+        assertThat(shared.hookLines(LabNode.FW1)).as("no hook for VHIDs 1 and 2").noneMatch(l -> l.contains(" vhid=1 ") || l.contains(" vhid=2 "));
+
+        // and out again: the VIP goes away everywhere, the others still do not move
+        for (LabNode fw : SharedLab.firewalls()) {
+            String yaml = Files.readString(shared.config(fw));
+            Files.writeString(shared.config(fw), yaml.replace(vhid3, ""));
+            CarpdCli.Outcome reload = shared.cli(fw, "reload");
+            assertThat(reload.exit()).as(reload.toString()).isZero();
+            assertThat(reload.out()).as(fw.label()).contains("reloaded: removed vhid 3 on lan");
+        }
+        assertThat(Lab.await(() -> holders("lan", "192.0.2.253/24").isEmpty(), Duration.ofSeconds(5), Duration.ofMillis(100)))
+                .as("nobody holds the removed VIP; holders %s", holders("lan", "192.0.2.253/24")).isTrue();
+        Namespaces.sleepMillis(1500); // a removal bows out: give a wrongly resurrected VHID the time to show
+        assertThat(holders("lan", "192.0.2.253/24")).isEmpty();
+        for (LabNode fw : SharedLab.firewalls()) {
+            assertThat(shared.states(fw)).as(fw.label()).containsOnlyKeys(1, 2);
+            assertThat(transitionLinesOf12(fw)).as("%s: still no transition of vhid 1 or 2", fw.label())
+                    .isEqualTo(transitionsBefore.get(fw));
+        }
+        assertThat(shared.topology().soleOwner(LabNode.FW1)).as(shared.lab().status().render()).isTrue();
+    }
+
+    @Test
+    void peerFailureStillMovesVipsToANodeInMaintenance() {
+        expectOk(shared.cli(LabNode.FW1, "maintenance", "on"));
+        assertThat(shared.lab().awaitSoleOwner(LabNode.FW2, HANDOVER)).as(shared.lab().status().render()).isTrue();
+
+        // maintenance means "not preferred", never "not at all": with fw2 dead, fw1 is all there is
+        shared.lab().fail(LabNode.FW2);
+        assertThat(shared.lab().awaitSoleOwner(LabNode.FW1, TAKEOVER)).as(shared.lab().status().render()).isTrue();
+        assertThat(shared.allIn(LabNode.FW1, "MASTER")).isTrue();
+        assertThat(shared.status(LabNode.FW1).path("maintenance").asBoolean()).isTrue();
+        assertThat(shared.topology().clientReachesServer()).isTrue();
     }
 
     /**
