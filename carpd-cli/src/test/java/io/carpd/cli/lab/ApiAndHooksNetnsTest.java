@@ -165,10 +165,10 @@ class ApiAndHooksNetnsTest {
         }
         List<String> events = lines.stream().filter(l -> l.startsWith("10-first ")).toList();
         for (LabVip vip : LabVip.values()) {
-            String expected = "10-first vhid MASTER vhid=" + vip.vhid() + " if=" + vip.iface()
+            String expected = "10-first vhid MASTER event=vhid vhid=" + vip.vhid() + " if=" + vip.iface()
                     + " old=BACKUP new=MASTER node=fw2 role=";
             assertThat(events).as("the %s takeover", vip)
-                    .anyMatch(l -> l.startsWith(expected) && l.contains(" vips=" + vip.cidr() + " ")
+                    .anyMatch(l -> l.startsWith(expected) && l.contains(" vips=" + vip.cidr() + " demotion=0 group= reason=")
                             && l.matches(".* reason=no (IPv4 )?advertisement for \\d+\\.\\d+ s$"));
         }
         int first = indexOf(events, "vhid MASTER");
@@ -176,7 +176,7 @@ class ApiAndHooksNetnsTest {
         assertThat(events.get(first)).as("after the first takeover fw2 is master of one VHID only").contains("role=MIXED");
         assertThat(events.get(last)).contains("role=MASTER");
         assertThat(events.getLast()).as("the node event comes after the VHID events that caused it")
-                .startsWith("10-first node MASTER vhid= if= old=MIXED new=MASTER node=fw2 role=MASTER vips= reason=");
+                .startsWith("10-first node MASTER event=node vhid= if= old=MIXED new=MASTER node=fw2 role=MASTER vips= demotion= group= reason=no ");
     }
 
     @Test
@@ -207,7 +207,7 @@ class ApiAndHooksNetnsTest {
         assertThat(Lab.await(() -> shared.hookLines(LabNode.FW2).stream().anyMatch(l -> l.startsWith("20-second node MASTER")),
                 Duration.ofSeconds(10), Duration.ofMillis(100))).as("%s", shared.hookLines(LabNode.FW2)).isTrue();
         for (LabVip vip : LabVip.values()) {
-            assertThat(shared.hookLines(LabNode.FW2)).anyMatch(l -> l.startsWith("20-second vhid MASTER vhid=" + vip.vhid() + " "));
+            assertThat(shared.hookLines(LabNode.FW2)).anyMatch(l -> l.startsWith("20-second vhid MASTER event=vhid vhid=" + vip.vhid() + " "));
         }
         assertThat(t.soleOwner(LabNode.FW2)).as(shared.lab().status().render()).isTrue();
     }

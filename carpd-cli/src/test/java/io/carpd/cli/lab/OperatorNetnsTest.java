@@ -124,6 +124,19 @@ class OperatorNetnsTest {
         assertThat(status.out()).as("status names the demotion and its source").contains("demotion 50 (carp: operator 50)");
         assertThat(shared.status(LabNode.FW1).path("demotion").path("carp").path("operator").asInt()).isEqualTo(50);
         assertThat(lastReason(LabNode.FW2)).startsWith("master is demoted");
+        // fw1's hooks hear the demotion first, then the VHIDs it cost, then the node role
+        assertThat(Lab.await(() -> shared.hookLines(LabNode.FW1).stream().anyMatch(l -> l.startsWith("10-first node BACKUP ")),
+                Duration.ofSeconds(5), Duration.ofMillis(50))).as("%s", shared.hookLines(LabNode.FW1)).isTrue();
+        List<String> hooks = shared.hookLines(LabNode.FW1).stream().filter(l -> l.startsWith("10-first ")).toList();
+        assertThat(hooks.getFirst()).as("%s", hooks).startsWith(
+                "10-first demotion 50 event=demotion vhid= if= old=0 new=50 node=fw1 role=MASTER vips= demotion=50 group=carp reason=");
+        assertThat(hooks).as("%s", hooks).hasSize(5);
+        assertThat(hooks.subList(1, 5)).as("%s", hooks).satisfiesExactly(
+                l -> assertThat(l).startsWith("10-first vhid BACKUP event=vhid vhid=").contains(" old=MASTER new=BACKUP ").contains(" role=MIXED ")
+                        .contains(" demotion=50 group= reason=demoted (demote 50"),
+                l -> assertThat(l).startsWith("10-first node MIXED event=node "),
+                l -> assertThat(l).startsWith("10-first vhid BACKUP event=vhid vhid=").contains(" role=BACKUP ").contains(" demotion=50 "),
+                l -> assertThat(l).startsWith("10-first node BACKUP event=node vhid= if= old=MIXED new=BACKUP node=fw1 role=BACKUP "));
 
         CarpdCli.Outcome reset = shared.cli(LabNode.FW1, "demote", "--reset");
         assertThat(reset.exit()).as(reset.toString()).isZero();
@@ -220,7 +233,7 @@ class OperatorNetnsTest {
                     .noneMatch(e -> e.path("kind").asText().equals("transition") && e.path("vhid").asInt() != 3);
         }
         assertThat(Lab.await(() -> shared.hookLines(LabNode.FW1).stream().anyMatch(l -> l.startsWith(
-                "10-first vhid MASTER vhid=3 if=lan old=BACKUP new=MASTER node=fw1 role=MASTER vips=192.0.2.253/24 reason=no advertisement for")),
+                "10-first vhid MASTER event=vhid vhid=3 if=lan old=BACKUP new=MASTER node=fw1 role=MASTER vips=192.0.2.253/24 demotion=0 group= reason=no advertisement for")),
                 Duration.ofSeconds(5), Duration.ofMillis(50))).as("hooks of the new VHID; %s", shared.hookLines(LabNode.FW1)).isTrue();
         assertThat(shared.hookLines(LabNode.FW1)).as("no hook for VHIDs 1 and 2").noneMatch(l -> l.contains(" vhid=1 ") || l.contains(" vhid=2 "));
 

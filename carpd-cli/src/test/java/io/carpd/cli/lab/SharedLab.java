@@ -78,9 +78,11 @@ final class SharedLab implements AutoCloseable {
         try {
             Path hooks = hooksDir(fw);
             Files.createDirectories(hooks);
-            String record = "echo \"$(basename \"$0\") $1 $2 vhid=$CARPD_VHID if=$CARPD_INTERFACE"
+            // every CARPD_* variable; the reason last, as it has spaces
+            String record = "echo \"$(basename \"$0\") $1 $2 event=$CARPD_EVENT vhid=$CARPD_VHID if=$CARPD_INTERFACE"
                     + " old=$CARPD_OLD_STATE new=$CARPD_NEW_STATE node=$CARPD_NODE role=$CARPD_NODE_ROLE"
-                    + " vips=$CARPD_VIPS reason=$CARPD_REASON\" >> " + hookOutput(fw) + "\n";
+                    + " vips=$CARPD_VIPS demotion=$CARPD_DEMOTION group=$CARPD_DEMOTION_GROUP reason=$CARPD_REASON\" >> "
+                    + hookOutput(fw) + "\n";
             for (String name : RECORDING_HOOKS) {
                 writeHook(hooks.resolve(name), record);
             }
