@@ -186,8 +186,8 @@ class ApiAndHooksNetnsTest {
         Topology t = shared.topology();
         double masterDown = shared.lab().profile().masterDownSeconds();
 
-        shared.lab().fail(LabNode.FW1);
         long failed = System.nanoTime();
+        shared.lab().fail(LabNode.FW1);
         boolean tookOver = Lab.await(() -> t.holdsAll(LabNode.FW2), TAKEOVER, Duration.ofMillis(20));
         long tookMs = (System.nanoTime() - failed) / 1_000_000;
         boolean hanging = hangingSleeps(LabNode.FW2) > 0;

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -82,22 +83,7 @@ class OperatorNetnsTest {
         assertThat(s.path("demotion").path("carp").path("maintenance").asInt()).isEqualTo(240);
 
         // restart fw1: the persisted flag keeps it out of the way, VIPs never come back
-        shared.lab().daemons().terminate(LabNode.FW1);
-        assertThat(shared.lab().daemons().awaitExit(LabNode.FW1, Duration.ofSeconds(15))).isTrue();
-        shared.lab().daemons().start(LabNode.FW1);
-        List<String> violations = new ArrayList<>();
-        boolean up = Lab.await(() -> {
-            if (!t.soleOwner(LabNode.FW2)) violations.add(t.vipHolders().toString());
-            return shared.cli(LabNode.FW1, "status").exit() == 0;
-        }, SharedLab.ELECTION, POLL);
-        assertThat(up).as("restarted fw1 answers on its socket").isTrue();
-        // longer than fw1's own master-down (3 s) and than fw2's advert period: it would have preempted by now
-        long watchUntil = System.nanoTime() + Duration.ofMillis(4500).toNanos();
-        while (System.nanoTime() < watchUntil) {
-            if (!t.soleOwner(LabNode.FW2)) violations.add(t.vipHolders().toString());
-            Namespaces.sleepMillis(POLL.toMillis());
-        }
-        assertThat(violations).as("VIP holders other than fw2 alone while fw1 restarted in maintenance").isEmpty();
+        restart(LabNode.FW1, "BACKUP", LabNode.FW2);
         CarpdCli.Outcome status = shared.cli(LabNode.FW1, "status");
         assertThat(status.out()).as(status.toString()).contains("maintenance on").contains("maintenance 240");
         assertThat(shared.allIn(LabNode.FW1, "BACKUP")).as("fw1 %s", shared.states(LabNode.FW1)).isTrue();
@@ -174,7 +160,7 @@ class OperatorNetnsTest {
             assertThat(lines(followed)).anyMatch(l -> l.endsWith(" disable: carpd disabled by the operator"));
 
             // persistent: a restarted fw1 stays out, silent, past its own master-down
-            restart(LabNode.FW1, "INIT");
+            restart(LabNode.FW1, "INIT", LabNode.FW2);
             assertThat(follower.waitFor(10, TimeUnit.SECONDS)).as("the follower ends when its daemon stops").isTrue();
             assertThat(t.soleOwner(LabNode.FW2)).as(shared.lab().status().render()).isTrue();
             assertThat(shared.cli(LabNode.FW1, "status").out()).contains("disabled");
@@ -286,9 +272,8 @@ class OperatorNetnsTest {
             assertThat(shared.lab().awaitSoleOwner(LabNode.FW2, Duration.ofSeconds(2))).as(shared.lab().status().render()).isTrue();
             assertRoles("BACKUP", "MASTER");
             // 2. the upgrade: fw1's daemon restarts while fw2 carries the traffic
-            restart(LabNode.FW1, "BACKUP");
+            restart(LabNode.FW1, "BACKUP", LabNode.FW2);
             assertThat(shared.cli(LabNode.FW1, "status").out()).contains("maintenance on");
-            assertThat(t.soleOwner(LabNode.FW2)).as(shared.lab().status().render()).isTrue();
             assertRoles("BACKUP", "MASTER");
             // 3. fw1 out of maintenance: it preempts, planned handover back
             expectOk(shared.cli(LabNode.FW1, "maintenance", "off"));
@@ -297,7 +282,7 @@ class OperatorNetnsTest {
             // 4. the same on fw2, now the backup: nothing moves
             expectOk(shared.cli(LabNode.FW2, "maintenance", "on"));
             assertRoles("MASTER", "BACKUP");
-            restart(LabNode.FW2, "BACKUP");
+            restart(LabNode.FW2, "BACKUP", LabNode.FW1);
             assertThat(shared.cli(LabNode.FW2, "status").out()).contains("maintenance on");
             assertRoles("MASTER", "BACKUP");
             expectOk(shared.cli(LabNode.FW2, "maintenance", "off"));
@@ -316,16 +301,29 @@ class OperatorNetnsTest {
         }
     }
 
-    /** Graceful restart of {@code fw}'s daemon; it must come back in {@code state} and stay there. */
-    private void restart(LabNode fw, String state) {
+    /**
+     * Graceful restart of {@code fw}'s daemon while {@code owner} alone must hold both VIPs
+     * throughout (polled every 20 ms); {@code fw} comes back in {@code state} and stays there past
+     * its own master-down (3 s) and an advert of the master, when it would have taken over if it were
+     * going to.
+     */
+    private void restart(LabNode fw, String state, LabNode owner) {
+        Topology t = shared.topology();
+        List<String> violations = new ArrayList<>();
+        BooleanSupplier ownerAlone = () -> {
+            if (!t.soleOwner(owner)) violations.add(t.vipHolders().toString());
+            return false;
+        };
         shared.lab().daemons().terminate(fw);
-        assertThat(shared.lab().daemons().awaitExit(fw, Duration.ofSeconds(15))).as(fw.label() + " stops").isTrue();
+        assertThat(Lab.await(() -> ownerAlone.getAsBoolean() || !shared.lab().daemons().alive(fw), Duration.ofSeconds(15), POLL))
+                .as(fw.label() + " stops").isTrue();
         shared.lab().daemons().start(fw);
-        shared.awaitControl(fw, SharedLab.ELECTION);
-        assertThat(Lab.await(() -> shared.allIn(fw, state), Duration.ofSeconds(5), Duration.ofMillis(100)))
+        assertThat(Lab.await(() -> ownerAlone.getAsBoolean() || shared.cli(fw, "status").exit() == 0, SharedLab.ELECTION, POLL))
+                .as("restarted %s answers on its socket", fw.label()).isTrue();
+        assertThat(Lab.await(() -> ownerAlone.getAsBoolean() || shared.allIn(fw, state), Duration.ofSeconds(5), POLL))
                 .as("%s %s", fw.label(), shared.states(fw)).isTrue();
-        // past its own master-down and an advert of the master: it stays where it is
-        Namespaces.sleepMillis(3500);
+        Lab.await(ownerAlone, Duration.ofMillis(4500), POLL);
+        assertThat(violations).as("VIP holders other than %s alone while %s restarted", owner.label(), fw.label()).isEmpty();
         assertThat(shared.allIn(fw, state)).as("%s %s", fw.label(), shared.states(fw)).isTrue();
     }
 
