@@ -33,6 +33,10 @@ public final class FailoverBench implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        return LabCommand.guarded(this::bench);
+    }
+
+    private int bench() {
         if (runs < 1 || runs > 100) {
             throw new IllegalArgumentException("--runs must be 1..100");
         }
@@ -42,6 +46,7 @@ public final class FailoverBench implements Callable<Integer> {
             case "both" -> List.of(true, false);
             default -> throw new IllegalArgumentException("--mode must be hard, graceful or both, not " + mode);
         };
+        // the default prefix belongs to 'carpd lab up/demo': a bench never collides with a running lab
         if ("carplab-".equals(sel.prefix)) {
             sel.prefix = "carpbench-";
         }

@@ -54,8 +54,13 @@ public final class Lab implements AutoCloseable {
         }
         try {
             Files.createDirectories(layout.dir());
+            try (var files = Files.list(layout.dir())) {
+                for (Path f : files.filter(layout::isLog).toList()) {
+                    Files.delete(f);
+                }
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create lab directory " + layout.dir(), e);
+            throw new UncheckedIOException("cannot prepare lab directory " + layout.dir(), e);
         }
         Lab lab = new Lab(layout, LabRecord.create(layout.stateFile(), prefix, profile, daemon), launcher);
         if (cleanupOnExit) {

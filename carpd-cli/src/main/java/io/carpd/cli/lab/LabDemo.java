@@ -22,6 +22,10 @@ public final class LabDemo implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        return LabCommand.guarded(this::demo);
+    }
+
+    private int demo() {
         Lab lab = LabCommand.bringUp(sel, opts, !keep);
         try {
             return show(lab);
@@ -55,8 +59,9 @@ public final class LabDemo implements Callable<Integer> {
             lab.fail(LabNode.FW1);
             boolean took = lab.awaitSoleOwner(LabNode.FW2, window);
             long takeoverMs = (System.nanoTime() - t0) / 1_000_000;
-            System.out.printf(took ? "fw2 holds both VIPs %d ms after the failure (protocol floor %.2f s: 3 x advbase + advskew/256)%n"
-                    : "fw2 did not take over within %d ms (floor %.2f s)%n", takeoverMs, floor);
+            System.out.printf(took ? "fw2 holds both VIPs %d ms after the failure (it waits master-down, %.2f s after"
+                    + " fw1's last advert: 3 x advbase + advskew/256)%n"
+                    : "fw2 did not take over within %d ms (master-down %.2f s)%n", takeoverMs, floor);
             System.out.print(lab.status().render());
             UdpProber.Result r = probe.await();
             System.out.printf("client saw %d of %d replies; longest outage %d ms%n", r.received(), r.sent(),

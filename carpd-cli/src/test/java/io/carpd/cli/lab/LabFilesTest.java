@@ -55,6 +55,15 @@ class LabFilesTest {
     }
 
     @Test
+    void onlyTheLabsOwnLogsCountAsLogs() {
+        LabLayout layout = new LabLayout(dir);
+        assertThat(layout.isLog(layout.log(LabNode.FW1))).isTrue();
+        assertThat(layout.isLog(layout.probeLog(3))).isTrue();
+        assertThat(layout.isLog(dir.resolve("notes.log"))).isFalse();
+        assertThat(layout.isLog(dir.resolve("sub").resolve("fw1.log"))).isFalse();
+    }
+
+    @Test
     void recordRoundTripsNamespacesAndProfile() {
         Path file = dir.resolve("lab.properties");
         LabProfile profile = new LabProfile(0, 50, 120, "a", "b", true);
