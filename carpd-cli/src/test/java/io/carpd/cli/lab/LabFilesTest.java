@@ -2,10 +2,20 @@ package io.carpd.cli.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.carpd.core.config.CarpdConfig;
+import io.carpd.core.config.ConfigLoader;
+import io.carpd.core.config.IpPrefix;
+import io.carpd.core.config.LoadedConfig;
+import io.carpd.core.config.VhidConfig;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +44,26 @@ class LabFilesTest {
                     peers: [192.0.2.1]
                 """);
         assertThat(yaml).doesNotContain(": /run/", ": /etc/", ": /var/");
+    }
+
+    @Test
+    void generatedConfigsLoadCleanlyWithTheDaemonsLoader() throws Exception {
+        LabLayout layout = new LabLayout(dir);
+        LabProfile p = LabProfile.reference().withUnicastPeers();
+        for (LabNode fw : List.of(LabNode.FW1, LabNode.FW2)) {
+            LoadedConfig loaded = ConfigLoader.standard().read(NodeConfigWriter.write(layout, fw, p));
+            assertThat(loaded.warnings()).isEmpty();
+            CarpdConfig c = loaded.config();
+            assertThat(c.node()).isEqualTo(fw.label());
+            assertThat(c.runtimeDir()).isEqualTo(layout.runtimeDir(fw));
+            assertThat(c.vhids()).extracting(VhidConfig::vhid, VhidConfig::iface, VhidConfig::advskew)
+                    .containsExactly(tuple(1, "wan", p.advskew(fw)), tuple(2, "lan", p.advskew(fw)));
+            assertThat(c.vhids().get(1).addresses()).containsExactly(IpPrefix.parse("192.0.2.254/24"));
+            assertThat(c.vhids().get(1).peers())
+                    .containsExactly(InetAddress.getByName(Topology.address(fw.other(), Segment.LAN)));
+            assertThat(new String(c.vhids().getFirst().password(), StandardCharsets.UTF_8))
+                    .isEqualTo(LabProfile.DEFAULT_PASSWORD);
+        }
     }
 
     @Test
@@ -94,8 +124,8 @@ class LabFilesTest {
     @Test
     void masterDownFloorFollowsTheClassicFormula() {
         assertThat(LabProfile.reference().masterDownSeconds()).isEqualTo(3 + 100 / 256.0);
-        assertThat(LabProfile.subSecond(50, 100).masterDownSeconds()).isEqualTo(300 / 256.0);
-        assertThat(LabProfile.subSecond(0, 0).masterDownSeconds()).isEqualTo(3 / 256.0);
+        assertThat(new LabProfile(0, 50, 100, "p", "p", false).masterDownSeconds()).isEqualTo(300 / 256.0);
+        assertThat(new LabProfile(0, 0, 0, "p", "p", false).masterDownSeconds()).isEqualTo(3 / 256.0);
     }
 
     @Test
