@@ -1,5 +1,6 @@
 package io.carpd.cli;
 
+import io.carpd.cli.lab.LabCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,6 +19,7 @@ import picocli.CommandLine.Command;
             picocli.AutoComplete.GenerateCompletion.class,
             picocli.codegen.docgen.manpage.ManPageGenerator.class,
             CheckConfigCommand.class,
+            LabCommand.class,
         })
 public final class Main implements Runnable {
 
@@ -33,8 +35,13 @@ public final class Main implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
+            return new String[] {"carpd " + number()};
+        }
+
+        /** The bare version ("0.1.0"), "dev" when not run from the packaged jar. */
+        static String number() {
             String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"carpd " + (v == null ? "dev" : v)};
+            return v == null ? "dev" : v;
         }
     }
 }

@@ -29,7 +29,6 @@ final class Libc {
     static final int SOL_SOCKET = 1;
     static final int SO_RCVBUF = 8;
     static final int SO_RCVBUFFORCE = 33;
-    static final int SO_RCVTIMEO = 20;
     static final int IPPROTO_IP = 0;
     static final int IPPROTO_IPV6 = 41;
     static final int IP_ADD_MEMBERSHIP = 35;
@@ -108,6 +107,15 @@ final class Libc {
         MemorySegment st = CAPTURE_STATE.get();
         try {
             return intResult((int) BIND.invokeExact(st, fd, addr, (int) addr.byteSize()), st);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int getsockname(int fd, MemorySegment addr, MemorySegment lenInOut) {
+        MemorySegment st = CAPTURE_STATE.get();
+        try {
+            return intResult((int) GETSOCKNAME.invokeExact(st, fd, addr, lenInOut), st);
         } catch (Throwable t) {
             throw rethrow(t);
         }
