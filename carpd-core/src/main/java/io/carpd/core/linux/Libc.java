@@ -112,15 +112,6 @@ final class Libc {
         }
     }
 
-    static int getsockname(int fd, MemorySegment addr, MemorySegment lenInOut) {
-        MemorySegment st = CAPTURE_STATE.get();
-        try {
-            return intResult((int) GETSOCKNAME.invokeExact(st, fd, addr, lenInOut), st);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
     static long sendto(int fd, MemorySegment buf, long len, MemorySegment addr) {
         MemorySegment st = CAPTURE_STATE.get();
         try {
