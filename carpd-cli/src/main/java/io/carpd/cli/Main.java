@@ -35,8 +35,13 @@ public final class Main implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
+            return new String[] {"carpd " + number()};
+        }
+
+        /** The bare version ("0.1.0"), "dev" when not run from the packaged jar. */
+        static String number() {
             String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"carpd " + (v == null ? "dev" : v)};
+            return v == null ? "dev" : v;
         }
     }
 }

@@ -85,7 +85,7 @@ public final class RunCommand implements Callable<Integer> {
 
         ControlServer server;
         try {
-            server = ControlServer.start(daemon, new CarpdMetrics(daemon, new Main.Version().getVersion()[0]),
+            server = ControlServer.start(daemon, new CarpdMetrics(daemon, Main.Version.number()),
                     settings(cfg));
         } catch (IOException | RuntimeException e) {
             daemon.stop();

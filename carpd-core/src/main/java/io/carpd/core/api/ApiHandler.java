@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -36,8 +37,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One control connection: routes requests, enforces who may call what, and runs {@link ControlPlane}
- * calls on the worker executor (they may block), never on the I/O thread. One request is in flight per
- * connection (reading pauses until the answer is written), so pipelined answers stay in order.
+ * calls on the worker executor (they may block), never on the I/O thread. One request per connection
+ * is answered at a time: reading pauses and already-decoded pipelined requests wait in a queue, so
+ * answers go out in request order.
  */
 final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
@@ -58,6 +60,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private boolean streaming;
     private boolean busy;        // a request is being answered
     private boolean inputClosed; // the client half-closed (e.g. socat after sending its request)
+    private final ArrayDeque<FullHttpRequest> pending = new ArrayDeque<>();
     private ControlPlane.Subscription subscription;
 
     private ApiHandler(ControlPlane plane, CarpdMetrics metrics, Executor workers, Semaphore calls, PeerPolicy peers,
@@ -101,6 +104,8 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (subscription != null) subscription.close();
+        pending.forEach(FullHttpRequest::release);
+        pending.clear();
         super.channelInactive(ctx);
     }
 
@@ -126,8 +131,26 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
         if (streaming) return; // an events stream owns this connection until the client hangs up
-        busy = true;            // every path below ends in send() (which clears it) or a stream
+        if (busy) {
+            // Pipelined behind a request still being answered (decoded from the same read):
+            // it waits its turn so that answers go out in request order.
+            pending.add(req.retain());
+            return;
+        }
+        handle(ctx, req);
+    }
+
+    private void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
+        busy = true; // every path below ends in send() (which clears it) or a stream
         boolean keepAlive = HttpUtil.isKeepAlive(req);
+        try {
+            route(ctx, req, keepAlive);
+        } catch (RuntimeException e) {
+            send(ctx, failure(e), false);
+        }
+    }
+
+    private void route(ChannelHandlerContext ctx, FullHttpRequest req, boolean keepAlive) {
         if (!req.decoderResult().isSuccess()) {
             send(ctx, Reply.error(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request: " + req.decoderResult().cause().getMessage()), false);
             return;
@@ -137,6 +160,13 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         QueryStringDecoder query = new QueryStringDecoder(req.uri());
+        try {
+            query.path(); // both decode lazily: surface bad %-escapes here, as a 400
+            query.parameters();
+        } catch (IllegalArgumentException e) {
+            send(ctx, Reply.error(HttpResponseStatus.BAD_REQUEST, "malformed URI " + req.uri() + ": " + e.getMessage()), keepAlive);
+            return;
+        }
         Endpoint ep = Endpoint.of(query.path());
         if (ep == null) {
             send(ctx, Reply.error(HttpResponseStatus.NOT_FOUND, "no such path: " + query.path()), keepAlive);
@@ -287,11 +317,15 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return Reply.json(Map.of("ok", true, "action", action));
     }
 
-    private static Set<String> modes(QueryStringDecoder query, HttpMethod method, byte[] body) {
+    private static Set<String> modes(QueryStringDecoder query, HttpMethod method, byte[] body) throws CommandBody.Invalid {
         Set<String> modes = new LinkedHashSet<>(query.parameters().getOrDefault("mode[]", List.of()));
         if (method.equals(HttpMethod.POST) && body.length > 0) {
             var form = new QueryStringDecoder(new String(body, StandardCharsets.UTF_8), false);
-            modes.addAll(form.parameters().getOrDefault("mode[]", List.of()));
+            try {
+                modes.addAll(form.parameters().getOrDefault("mode[]", List.of()));
+            } catch (IllegalArgumentException e) {
+                throw new CommandBody.Invalid("malformed form body: " + e.getMessage());
+            }
         }
         return modes;
     }
@@ -413,7 +447,14 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         resp.headers().set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
         ctx.writeAndFlush(resp).addListener(f -> { // runs on the event loop
             busy = false;
-            if (keepAlive && !inputClosed) {
+            FullHttpRequest next = keepAlive ? pending.poll() : null;
+            if (next != null) {
+                try {
+                    handle(ctx, next);
+                } finally {
+                    next.release();
+                }
+            } else if (keepAlive && !inputClosed) {
                 ctx.channel().config().setAutoRead(true);
             } else {
                 ctx.close();

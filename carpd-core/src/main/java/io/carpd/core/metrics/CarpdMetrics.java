@@ -5,6 +5,7 @@ import io.carpd.core.api.Counters;
 import io.carpd.core.api.NodeStatus;
 import io.carpd.core.api.VipStatus;
 import io.carpd.core.election.CarpState;
+import io.carpd.core.wire.DropReason;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -15,23 +16,30 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
  * carpd's Prometheus metrics, read from a {@link NodeStatus} snapshot at scrape time.
  *
- * <p>A VHID with IPv4 and IPv6 addresses is one virtual host, so its per-VHID series are keyed by
- * (interface, vhid) only; addresses appear solely in {@code carpd_vip_address_info}, one series per
- * address. That keeps dual-stack VHIDs free of duplicate series, the bug OPNsense exporters hit.
- * Meters of VHIDs or interfaces that disappear on reload are removed.
+ * <p>The VIP state is one series per (interface, vhid, address, state): a VHID carrying an IPv4 and
+ * an IPv6 address gives two distinct series per state, never two series with the same labels (the
+ * duplicate-series bug OPNsense exporters hit by keying rows on interface and vhid alone). Properties
+ * of the virtual host itself (advbase, advskew, demotion, last transition) are keyed by (interface,
+ * vhid), so summing them over a dual-stack VHID does not count it twice. Drop counters exist at zero
+ * for every decoder drop reason, so {@code rate()} and alerts see the first drop. Meters of VHIDs,
+ * addresses, interfaces or demotion sources that disappear (reload, demotion cleared) are removed.
  */
 public final class CarpdMetrics {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Supplier<NodeStatus> source;
-    private final Map<Meter.Id, Meter> snapshotMeters = new HashMap<>();
+    private final Map<MeterKey, Meter> snapshotMeters = new HashMap<>();
     private volatile Snapshot current = Snapshot.of(null);
+
+    /** Identity of a snapshot meter, known before it is built (Micrometer warns on re-registration). */
+    private record MeterKey(String name, Tags tags) {}
 
     /** Metrics of {@code plane}; {@code version} is published as {@code carpd_build_info{version}}. */
     public CarpdMetrics(ControlPlane plane, String version) {
@@ -59,7 +67,7 @@ public final class CarpdMetrics {
 
     private void update(NodeStatus status) {
         current = Snapshot.of(status);
-        Set<Meter.Id> wanted = new HashSet<>();
+        Set<MeterKey> wanted = new HashSet<>();
         new Registrar(wanted).registerAll(status);
         snapshotMeters.entrySet().removeIf(e -> {
             if (wanted.contains(e.getKey())) return false;
@@ -70,9 +78,9 @@ public final class CarpdMetrics {
 
     /** Registers (or keeps) the meters one snapshot calls for; each reads the then-current snapshot. */
     private final class Registrar {
-        private final Set<Meter.Id> wanted;
+        private final Set<MeterKey> wanted;
 
-        Registrar(Set<Meter.Id> wanted) {
+        Registrar(Set<MeterKey> wanted) {
             this.wanted = wanted;
         }
 
@@ -90,7 +98,7 @@ public final class CarpdMetrics {
             for (VipStatus v : s.vips()) registerVip(v);
             s.counters().interfaces().forEach(this::registerInterface);
             for (Counters.TransitionCount t : s.counters().transitions()) {
-                Tags tags = vipTags(t.iface(), t.vhid()).and("to", t.to().name(), "reason", t.reason());
+                Tags tags = vhidTags(t.iface(), t.vhid()).and("to", t.to().name(), "reason", t.reason());
                 counter("carpd.transitions", "VHID state transitions by new state and reason", tags,
                         n -> n.transitions.getOrDefault(tags, Double.NaN));
             }
@@ -99,25 +107,25 @@ public final class CarpdMetrics {
         private void registerVip(VipStatus v) {
             String iface = v.iface();
             int vhid = v.vhid();
-            Tags vip = vipTags(iface, vhid);
-            for (CarpState st : CarpState.values()) {
-                gauge("carpd.vip.state", null, "1 for the current CARP state of the VHID, else 0",
-                        vip.and("state", st.name()), n -> n.vip(iface, vhid, x -> x.state() == st ? 1 : 0));
-            }
+            Tags vhidTags = vhidTags(iface, vhid);
             for (String address : v.addresses()) {
-                gauge("carpd.vip.address.info", null, "one series per VIP address of the VHID (value 1)",
-                        vip.and("address", address), n -> n.vip(iface, vhid, x -> x.addresses().contains(address) ? 1 : Double.NaN));
+                for (CarpState st : CarpState.values()) {
+                    gauge("carpd.vip.state", null, "1 for the current CARP state of the VIP address, else 0",
+                            vhidTags.and("address", address, "state", st.name()),
+                            n -> n.vip(iface, vhid, x -> !x.addresses().contains(address) ? Double.NaN
+                                    : x.state() == st ? 1 : 0));
+                }
             }
-            gauge("carpd.vip.advbase", "seconds", "advertisement base interval", vip,
+            gauge("carpd.vip.advbase", "seconds", "advertisement base interval", vhidTags,
                     n -> n.vip(iface, vhid, VipStatus::advbase));
-            gauge("carpd.vip.advskew", null, "configured advertisement skew", vip,
+            gauge("carpd.vip.advskew", null, "configured advertisement skew", vhidTags,
                     n -> n.vip(iface, vhid, VipStatus::advskew));
-            gauge("carpd.vip.advskew.advertised", null, "advertisement skew sent, raised by demotion", vip,
+            gauge("carpd.vip.advskew.advertised", null, "advertisement skew sent, raised by demotion", vhidTags,
                     n -> n.vip(iface, vhid, VipStatus::advertisedSkew));
-            gauge("carpd.vip.demotion", null, "effective demotion applied to the VHID", vip,
+            gauge("carpd.vip.demotion", null, "effective demotion applied to the VHID", vhidTags,
                     n -> n.vip(iface, vhid, VipStatus::demotion));
             if (v.lastTransition() != null) {
-                gauge("carpd.vip.last.transition.timestamp", "seconds", "time of the VHID's last state change", vip,
+                gauge("carpd.vip.last.transition.timestamp", "seconds", "time of the VHID's last state change", vhidTags,
                         n -> n.vip(iface, vhid, x -> x.lastTransition() == null ? Double.NaN
                                 : x.lastTransition().at().toEpochMilli() / 1000.0));
             }
@@ -133,29 +141,30 @@ public final class CarpdMetrics {
                     n -> n.iface(iface, Counters.InterfaceCounters::garpSent));
             counter("carpd.neighbor.adverts.sent", "unsolicited IPv6 neighbour advertisements sent", tags,
                     n -> n.iface(iface, Counters.InterfaceCounters::naSent));
-            c.drops().keySet().forEach(reason ->
+            Set<String> reasons = new TreeSet<>(c.drops().keySet());
+            for (DropReason r : DropReason.values()) reasons.add(r.label());
+            reasons.forEach(reason ->
                     counter("carpd.packets.dropped", "received or sent packets dropped, by reason",
                             tags.and("reason", reason),
                             n -> n.iface(iface, x -> x.drops().getOrDefault(reason, 0L))));
         }
 
         private void gauge(String name, String unit, String help, Tags tags, ToDoubleFunction<Snapshot> fn) {
-            keep(Gauge.builder(name, CarpdMetrics.this, m -> fn.applyAsDouble(m.current))
+            MeterKey key = new MeterKey(name, tags);
+            if (!wanted.add(key) || snapshotMeters.containsKey(key)) return;
+            snapshotMeters.put(key, Gauge.builder(name, CarpdMetrics.this, m -> fn.applyAsDouble(m.current))
                     .baseUnit(unit).description(help).tags(tags).strongReference(true).register(registry));
         }
 
         private void counter(String name, String help, Tags tags, ToDoubleFunction<Snapshot> fn) {
-            keep(FunctionCounter.builder(name, CarpdMetrics.this, m -> fn.applyAsDouble(m.current))
+            MeterKey key = new MeterKey(name, tags);
+            if (!wanted.add(key) || snapshotMeters.containsKey(key)) return;
+            snapshotMeters.put(key, FunctionCounter.builder(name, CarpdMetrics.this, m -> fn.applyAsDouble(m.current))
                     .description(help).tags(tags).register(registry));
-        }
-
-        private void keep(Meter m) {
-            wanted.add(m.getId());
-            snapshotMeters.put(m.getId(), m);
         }
     }
 
-    private static Tags vipTags(String iface, int vhid) {
+    private static Tags vhidTags(String iface, int vhid) {
         return Tags.of("interface", iface, "vhid", Integer.toString(vhid));
     }
 
@@ -168,7 +177,7 @@ public final class CarpdMetrics {
             for (VipStatus v : s.vips()) vips.put(v.iface() + "/" + v.vhid(), v);
             Map<Tags, Double> transitions = new HashMap<>();
             for (Counters.TransitionCount t : s.counters().transitions()) {
-                transitions.merge(vipTags(t.iface(), t.vhid()).and("to", t.to().name(), "reason", t.reason()),
+                transitions.merge(vhidTags(t.iface(), t.vhid()).and("to", t.to().name(), "reason", t.reason()),
                         (double) t.count(), Double::sum);
             }
             return new Snapshot(s, vips, transitions);

@@ -10,6 +10,9 @@ import io.carpd.core.metrics.CarpdMetrics;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
@@ -234,6 +237,36 @@ class ControlServerTest {
         assertThat(m.status()).isEqualTo(405);
         assertThat(m.headers().get("allow")).isEqualTo("POST");
         assertThat(unix.post("/api/v1/status", "").status()).isEqualTo(405);
+    }
+
+    @Test
+    void keepAliveConnectionAnswersPipelinedRequestsInOrder() throws IOException {
+        try (var ch = SocketChannel.open(server.tcpAddress().orElseThrow())) {
+            String requests = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "GET /api/v1/nope HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "GET /api/v1/status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+            ch.write(ByteBuffer.wrap(requests.getBytes()));
+            String all = new String(Channels.newInputStream(ch).readAllBytes());
+            int metrics = all.indexOf("# TYPE carpd_vip_state gauge");
+            int notFound = all.indexOf("HTTP/1.1 404 Not Found");
+            int status = all.indexOf("\"node\":\"fw1\"");
+            assertThat(metrics).isPositive();
+            assertThat(notFound).isGreaterThan(metrics);
+            assertThat(status).isGreaterThan(notFound);
+            assertThat(all.split("HTTP/1.1 ", -1)).hasSize(4);
+        }
+    }
+
+    @Test
+    void badPercentEscapesAre400() throws IOException {
+        for (String uri : List.of("/api/v1/events?n=%zz", "/api/v1/st%zzatus", "/api/v1/status?%")) {
+            var r = unix.get(uri);
+            assertThat(r.status()).as(uri).isEqualTo(400);
+            assertThat(json(r).get("error").asText()).startsWith("malformed URI " + uri);
+        }
+        var form = unix.exchange("POST", "/api/diagnostics/interface/get_vip_status", "mode%5B%5D=%z");
+        assertThat(form.status()).isEqualTo(400);
+        assertThat(json(form).get("error").asText()).startsWith("malformed form body");
     }
 
     @Test

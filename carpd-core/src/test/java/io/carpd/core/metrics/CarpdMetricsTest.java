@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.carpd.core.api.Counters;
 import io.carpd.core.api.FakeControlPlane;
 import io.carpd.core.api.VipStatus;
+import io.carpd.core.election.CarpState;
+import io.carpd.core.wire.DropReason;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,20 +45,25 @@ class CarpdMetricsTest {
             String series = s.substring(0, s.lastIndexOf(' '));
             assertThat(seen.add(series)).as("duplicate series %s", series).isTrue();
         }
-        // lan/2 has an IPv4 and an IPv6 address: one state series per state, one info series per address.
+        // lan/2 has an IPv4 and an IPv6 address: one state series per address and state ...
         assertThat(samples(text).stream().filter(l -> l.startsWith("carpd_vip_state{") && l.contains("interface=\"lan\"")))
-                .hasSize(3);
-        assertThat(samples(text).stream().filter(l -> l.startsWith("carpd_vip_address_info{") && l.contains("interface=\"lan\"")))
-                .hasSize(2);
+                .hasSize(2 * CarpState.values().length);
+        // ... but the virtual host's own properties stay one series per VHID.
+        assertThat(samples(text).stream().filter(l -> l.startsWith("carpd_vip_advskew{") && l.contains("interface=\"lan\"")))
+                .hasSize(1);
     }
 
     @Test
     void valuesFollowTheSnapshot() {
         String text = metrics.scrape();
-        assertThat(value(text, "carpd_vip_state{interface=\"lan\",state=\"MASTER\",vhid=\"2\"}")).isEqualTo(1);
-        assertThat(value(text, "carpd_vip_state{interface=\"lan\",state=\"BACKUP\",vhid=\"2\"}")).isEqualTo(0);
-        assertThat(value(text, "carpd_vip_state{interface=\"wan\",state=\"BACKUP\",vhid=\"1\"}")).isEqualTo(1);
-        assertThat(value(text, "carpd_vip_address_info{address=\"2001:db8::254/64\",interface=\"lan\",vhid=\"2\"}")).isEqualTo(1);
+        for (String address : List.of("192.0.2.254/24", "2001:db8::254/64")) {
+            String lan = "carpd_vip_state{address=\"" + address + "\",interface=\"lan\",state=\"";
+            assertThat(value(text, lan + "MASTER\",vhid=\"2\"}")).isEqualTo(1);
+            assertThat(value(text, lan + "BACKUP\",vhid=\"2\"}")).isEqualTo(0);
+            assertThat(value(text, lan + "INIT\",vhid=\"2\"}")).isEqualTo(0);
+        }
+        assertThat(value(text, "carpd_vip_state{address=\"203.0.113.4/28\",interface=\"wan\",state=\"BACKUP\",vhid=\"1\"}"))
+                .isEqualTo(1);
         assertThat(value(text, "carpd_vip_advbase_seconds{interface=\"lan\",vhid=\"2\"}")).isEqualTo(1);
         assertThat(value(text, "carpd_vip_advskew{interface=\"wan\",vhid=\"1\"}")).isEqualTo(100);
         assertThat(value(text, "carpd_vip_last_transition_timestamp_seconds{interface=\"lan\",vhid=\"2\"}"))
@@ -64,6 +71,7 @@ class CarpdMetricsTest {
         assertThat(value(text, "carpd_adverts_sent_total{interface=\"lan\"}")).isEqualTo(120);
         assertThat(value(text, "carpd_adverts_received_total{interface=\"wan\"}")).isEqualTo(118);
         assertThat(value(text, "carpd_packets_dropped_total{interface=\"lan\",reason=\"bad_hmac\"}")).isEqualTo(2);
+        assertThat(value(text, "carpd_packets_dropped_total{interface=\"wan\",reason=\"bad_hmac\"}")).isEqualTo(0);
         assertThat(value(text, "carpd_gratuitous_arp_sent_total{interface=\"lan\"}")).isEqualTo(3);
         assertThat(value(text, "carpd_neighbor_adverts_sent_total{interface=\"lan\"}")).isEqualTo(3);
         assertThat(value(text, "carpd_transitions_total{interface=\"lan\",reason=\"master_down\",to=\"MASTER\",vhid=\"2\"}")).isEqualTo(1);
@@ -89,7 +97,29 @@ class CarpdMetricsTest {
         plane.setDemotion("carp", 0);
         String text = metrics.scrape();
         assertThat(text).doesNotContain("interface=\"wan\"").doesNotContain("source=\"operator\"");
-        assertThat(text).contains("carpd_vip_state{interface=\"lan\"");
+        assertThat(text).contains("carpd_vip_state{address=\"192.0.2.254/24\",interface=\"lan\"");
+    }
+
+    @Test
+    void seriesOfAnAddressRemovedFromItsVhidDisappear() {
+        assertThat(metrics.scrape()).contains("address=\"2001:db8::254/64\"");
+        VipStatus lan = plane.vips.getFirst();
+        plane.vips = List.of(new VipStatus(lan.iface(), lan.vhid(), lan.state(), lan.advbase(), lan.advskew(),
+                lan.advertisedSkew(), lan.demotion(), List.of("192.0.2.254/24"), lan.groups(), lan.lastTransition()));
+        String text = metrics.scrape();
+        assertThat(text).doesNotContain("2001:db8::254").contains("address=\"192.0.2.254/24\"");
+    }
+
+    @Test
+    void everyDecoderDropReasonIsCountedFromZeroOnEveryInterface() {
+        String text = metrics.scrape();
+        for (String iface : List.of("lan", "wan")) {
+            for (DropReason r : DropReason.values()) {
+                String series = "carpd_packets_dropped_total{interface=\"" + iface + "\",reason=\"" + r.label() + "\"}";
+                assertThat(value(text, series)).as(series)
+                        .isEqualTo((double) plane.counters.interfaces().get(iface).drops().getOrDefault(r.label(), 0L));
+            }
+        }
     }
 
     @Test

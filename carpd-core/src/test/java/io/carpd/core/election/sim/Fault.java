@@ -13,6 +13,8 @@ sealed interface Fault {
     record Demote(int node, String group, String source, int value) implements Fault {}
     record Disable(int node, boolean disabled) implements Fault {}
     record Stop(int node) implements Fault {}
+    /** A reload that changes one node's advskew for one VHID (restored at the heal). */
+    record Reconfigure(int node, int vhidIndex, int advskew) implements Fault {}
     record Start(int node) implements Fault {}
 
     /** A fault at a simulated time (ns since the simulation began). */

@@ -64,7 +64,7 @@ record Scenario(long seed, long base, int nodes, List<String> segments, List<Sim
         long healAt = 5 * SEC + r.nextLong(25 * SEC);
         List<Fault.Timed> chaos = new ArrayList<>();
         int faults = r.nextInt(12);
-        for (int i = 0; i < faults; i++) addFault(r, chaos, nodes, segments, healAt);
+        for (int i = 0; i < faults; i++) addFault(r, chaos, nodes, segments, vhids.size(), healAt);
         chaos.sort(Comparator.comparingLong(Fault.Timed::at));
 
         boolean[] stayCrashed = new boolean[nodes];
@@ -88,12 +88,12 @@ record Scenario(long seed, long base, int nodes, List<String> segments, List<Sim
         return s;
     }
 
-    private static void addFault(SplittableRandom r, List<Fault.Timed> out, int nodes, List<String> segments, long healAt) {
+    private static void addFault(SplittableRandom r, List<Fault.Timed> out, int nodes, List<String> segments, int vhidCount, long healAt) {
         long at = r.nextLong(healAt);
         long later = at + SEC / 2 + r.nextLong(8 * SEC);
         int node = r.nextInt(nodes);
         String seg = segments.get(r.nextInt(segments.size()));
-        switch (r.nextInt(7)) {
+        switch (r.nextInt(8)) {
             case 0 -> {
                 double[] rates = {0, 0.05, 0.3, 0.7, 1.0};
                 Fault loss = r.nextInt(3) == 0
@@ -126,6 +126,7 @@ record Scenario(long seed, long base, int nodes, List<String> segments, List<Sim
                 out.add(new Fault.Timed(at, new Fault.Disable(node, true)));
                 if (later < healAt) out.add(new Fault.Timed(later, new Fault.Disable(node, false)));
             }
+            case 6 -> out.add(new Fault.Timed(at, new Fault.Reconfigure(node, r.nextInt(vhidCount), r.nextInt(201))));
             default -> {
                 out.add(new Fault.Timed(at, new Fault.Stop(node)));
                 if (later < healAt) out.add(new Fault.Timed(later, new Fault.Start(node)));

@@ -89,6 +89,7 @@ final class Simulation {
     private record Heal() implements Payload {}
     private record HealCheck(VhKey key, Set<Integer> dualMasters) implements Payload {}
     private record Change() implements Payload {}
+    private record Probe(Runnable check) implements Payload {}
 
     private record Event(long at, long seq, Payload payload) implements Comparable<Event> {
         @Override
@@ -110,6 +111,8 @@ final class Simulation {
         final Map<VhKey, CarpState> states = new HashMap<>();
         final Map<VhKey, long[]> lastHeard = new HashMap<>();
         final Map<VhKey, Long> lastSent = new HashMap<>();
+        /** VHIDs reloaded with another advskew, and when (a shorter master-down may fire "now"). */
+        final Map<VhKey, Long> reconfigured = new HashMap<>();
 
         SimNode(int id) {
             this.id = id;
@@ -161,6 +164,16 @@ final class Simulation {
         checkBestMasters("at the end");
     }
 
+    /** Runs {@code check} at simulated time {@code at} (ns since start), e.g. to assert on {@link #state}. */
+    void probe(long at, Runnable check) {
+        schedule(at, new Probe(check));
+    }
+
+    /** The state of {@code key} on {@code node}; INIT while the node is crashed. */
+    CarpState state(int node, VhKey key) {
+        return nodes[node].alive() ? nodes[node].carp.state(key) : CarpState.INIT;
+    }
+
     private void schedule(long at, Payload p) {
         queue.add(new Event(at, seq++, p));
     }
@@ -177,6 +190,7 @@ final class Simulation {
             case Heal h -> heal();
             case HealCheck c -> checkDualMastersEnded(c);
             case Change c -> demotionChange();
+            case Probe probe -> probe.check().run();
         }
     }
 
@@ -229,6 +243,16 @@ final class Simulation {
                     call(n, new NodeEvent.Stop());
                 }
             }
+            case Fault.Reconfigure c -> {
+                SimNode n = nodes[c.node()];
+                if (n.alive()) {
+                    SimVhid v = sc.vhids().get(c.vhidIndex());
+                    var old = v.cfg(n.id);
+                    var cfg = new io.carpd.core.election.VirtualHostConfig(old.vhid(), old.advbase(), c.advskew(), old.preempt(),
+                            old.deadRatio(), old.masterDown(), old.hasInet(), old.hasInet6(), old.groups());
+                    reconfigure(n, v, cfg);
+                }
+            }
             case Fault.Start s -> {
                 SimNode n = nodes[s.node()];
                 if (n.alive() && !n.started) {
@@ -237,6 +261,17 @@ final class Simulation {
                 }
             }
         }
+    }
+
+    private void reconfigure(SimNode n, SimVhid v, io.carpd.core.election.VirtualHostConfig cfg) {
+        List<NodeAction> actions;
+        try {
+            actions = n.carp.updateHost(new CarpNode.VhostSpec(v.key(), cfg), clock());
+        } catch (RuntimeException ex) {
+            throw fail("node " + n.id + " threw on reload of " + v.key() + ": " + ex);
+        }
+        n.reconfigured.put(v.key(), now);
+        perform(n, actions);
     }
 
     private void crash(SimNode n) {
@@ -251,6 +286,7 @@ final class Simulation {
         n.states.clear();
         n.lastHeard.clear();
         n.lastSent.clear();
+        n.reconfigured.clear();
     }
 
     private void restart(SimNode n) {
@@ -293,6 +329,10 @@ final class Simulation {
             }
             if (n.disabled) script(new Fault.Disable(n.id, false));
             if (!n.started) script(new Fault.Start(n.id));
+            for (VhKey key : List.copyOf(n.reconfigured.keySet())) {
+                SimVhid v = vhid(key);
+                reconfigure(n, v, v.cfg(n.id));
+            }
             for (String gs : List.copyOf(n.demotions)) {
                 String[] parts = gs.split("/", 2);
                 demote(n, parts[0], parts[1], 0);
@@ -343,6 +383,10 @@ final class Simulation {
         } catch (RuntimeException ex) {
             throw fail("node " + n.id + " threw on " + e + ": " + ex);
         }
+        perform(n, actions);
+    }
+
+    private void perform(SimNode n, List<NodeAction> actions) {
         Map<VhKey, VhAction> lastOf = new HashMap<>();
         Set<VhKey> needsTimer = new HashSet<>();
         for (NodeAction a : actions) {
@@ -490,7 +534,8 @@ final class Simulation {
                 switch (h.state()) {
                     case BACKUP -> {
                         for (Family f : v.families()) {
-                            if (n.lastHeard.get(v.key())[f.ordinal()] + h.masterDownNanos() < now) {
+                            long deadline = n.lastHeard.get(v.key())[f.ordinal()] + h.masterDownNanos();
+                            if (Math.max(deadline, n.reconfigured.getOrDefault(v.key(), deadline)) < now) {
                                 throw fail("node " + n.id + " " + v.key() + " still BACKUP although " + f + " was silent for master-down");
                             }
                         }
