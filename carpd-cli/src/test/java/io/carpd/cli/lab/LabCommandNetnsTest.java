@@ -29,7 +29,8 @@ class LabCommandNetnsTest {
         try {
             Run up = carpd("lab", "up", "--prefix", prefix, "--dir", dir);
             assertThat(up.exitCode()).as(up.out()).isZero();
-            assertThat(up.out()).contains("vhid 1  wan  203.0.113.4/28   held by fw1", "vhid 2  lan  192.0.2.254/24   held by fw1");
+            assertThat(up.out()).contains("vhid 1  wan  203.0.113.4/28   held by fw1", "vhid 2  lan  192.0.2.254/24   held by fw1",
+                    "(vhid 1 MASTER, vhid 2 MASTER)", "(vhid 1 BACKUP, vhid 2 BACKUP)");
 
             Run fail = carpd("lab", "fail", "fw1", "--dir", dir);
             assertThat(fail.exitCode()).as(fail.out()).isZero();
