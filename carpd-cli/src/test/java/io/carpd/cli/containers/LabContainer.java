@@ -23,7 +23,7 @@ import org.testcontainers.utility.DockerImageName;
  */
 final class LabContainer extends GenericContainer<LabContainer> {
 
-    static final String IMAGE = System.getenv().getOrDefault("CARPD_CONTAINER_IMAGE", "localhost/carpd-hostusr:ci");
+    static final String IMAGE = System.getenv().getOrDefault(RequireContainersWhenAsked.IMAGE, "localhost/carpd-hostusr:ci");
 
     private final List<Map.Entry<Network, String>> moreNetworks = new ArrayList<>();
     private final StringBuffer log = new StringBuffer();

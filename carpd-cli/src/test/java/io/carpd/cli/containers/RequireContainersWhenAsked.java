@@ -7,21 +7,28 @@ import org.testcontainers.DockerClientFactory;
 
 /**
  * Fails the class when {@code CARPD_REQUIRE_CONTAINERS=1} (exported by .ci/podman-setup once a
- * container has started) but Testcontainers finds no Docker API: there
- * {@code @Testcontainers(disabledWithoutDocker = true)} would skip silently. Declare it before
- * {@code @Testcontainers}: JUnit evaluates conditions in declaration order and stops at the first
- * that disables.
+ * container has started) but Testcontainers finds no Docker API or no lab image: there
+ * {@code @Testcontainers(disabledWithoutDocker = true)} would skip silently. Without that variable
+ * the class runs only where {@code CARPD_CONTAINER_IMAGE} names the host-/usr image (a plain
+ * Docker host lacks it) and skips otherwise. Declare it before {@code @Testcontainers}: JUnit
+ * evaluates conditions in declaration order and stops at the first that disables.
  */
 final class RequireContainersWhenAsked implements ExecutionCondition {
 
-    static final String ENV = "CARPD_REQUIRE_CONTAINERS";
+    static final String REQUIRE = "CARPD_REQUIRE_CONTAINERS";
+    static final String IMAGE = "CARPD_CONTAINER_IMAGE";
 
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-        if ("1".equals(System.getenv(ENV)) && !DockerClientFactory.instance().isDockerAvailable()) {
-            throw new IllegalStateException(ENV + "=1 but Testcontainers finds no Docker API (DOCKER_HOST="
+        boolean required = "1".equals(System.getenv(REQUIRE));
+        if (System.getenv(IMAGE) == null) {
+            if (required) throw new IllegalStateException(REQUIRE + "=1 but " + IMAGE + " is not set (.ci/podman-setup exports both)");
+            return ConditionEvaluationResult.disabled(IMAGE + " not set: the lab image comes from .ci/podman-setup");
+        }
+        if (required && !DockerClientFactory.instance().isDockerAvailable()) {
+            throw new IllegalStateException(REQUIRE + "=1 but Testcontainers finds no Docker API (DOCKER_HOST="
                     + System.getenv("DOCKER_HOST") + "): the container tests must run here, not skip");
         }
-        return ConditionEvaluationResult.enabled(ENV + " satisfied");
+        return ConditionEvaluationResult.enabled(IMAGE + " set");
     }
 }
