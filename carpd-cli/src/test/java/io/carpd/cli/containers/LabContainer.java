@@ -17,7 +17,7 @@ import org.testcontainers.utility.DockerImageName;
 
 /**
  * A container of the lab on the host-/usr image that {@code .ci/podman-setup} imports
- * ({@code CARPD_CONTAINER_IMAGE}): the host's /usr (and JDK 25) bind-mounted read-only into an
+ * ({@code CARPDCI_CONTAINER_IMAGE}): the host's /usr (and JDK 25) bind-mounted read-only into an
  * otherwise empty tree, with NET_ADMIN and NET_RAW and fixed addresses on internal networks.
  * {@link #firewall} adds what docker/Dockerfile's final stage holds, from the Dockerfile itself.
  */

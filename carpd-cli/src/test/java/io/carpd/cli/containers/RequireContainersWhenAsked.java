@@ -6,17 +6,17 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.testcontainers.DockerClientFactory;
 
 /**
- * Fails the class when {@code CARPD_REQUIRE_CONTAINERS=1} (exported by .ci/podman-setup once a
+ * Fails the class when {@code CARPDCI_REQUIRE_CONTAINERS=1} (exported by .ci/podman-setup once a
  * container has started) but Testcontainers finds no Docker API or no lab image: there
  * {@code @Testcontainers(disabledWithoutDocker = true)} would skip silently. Without that variable
- * the class runs only where {@code CARPD_CONTAINER_IMAGE} names the host-/usr image (a plain
+ * the class runs only where {@code CARPDCI_CONTAINER_IMAGE} names the host-/usr image (a plain
  * Docker host lacks it) and skips otherwise. Declare it before {@code @Testcontainers}: JUnit
  * evaluates conditions in declaration order and stops at the first that disables.
  */
 final class RequireContainersWhenAsked implements ExecutionCondition {
 
-    static final String REQUIRE = "CARPD_REQUIRE_CONTAINERS";
-    static final String IMAGE = "CARPD_CONTAINER_IMAGE";
+    static final String REQUIRE = "CARPDCI_REQUIRE_CONTAINERS";
+    static final String IMAGE = "CARPDCI_CONTAINER_IMAGE";
 
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
