@@ -83,6 +83,13 @@ final class LabContainer extends GenericContainer<LabContainer> {
         return c;
     }
 
+    /** Sleeps instead of running the entry point, for tests that run it by exec. */
+    LabContainer idle() {
+        withCreateContainerCmdModifier(cmd -> cmd.withEntrypoint("/bin/sleep", "infinity"));
+        waitingFor(Wait.forSuccessfulCommand("true"));
+        return this;
+    }
+
     /** Attaches to {@code network} with {@code address}; the first network is the one the container is created on. */
     LabContainer on(Network network, String address) {
         if (!attached) {
