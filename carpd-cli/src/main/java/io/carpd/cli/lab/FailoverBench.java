@@ -68,7 +68,8 @@ public final class FailoverBench implements Callable<Integer> {
                                 s.takeoverMillis(), s.outageMillis());
                         samples.add(s);
                     }
-                    report.add(summary(hard, samples, p));
+                    report.add(summary(hard, samples, masterDownSeconds(lab.daemons().kind(), p),
+                            p.advertIntervalSeconds()));
                 }
             }
             System.out.printf("%n%s, advbase %d, advskew fw1 %d / fw2 %d%s, %d runs per mode%n", lab.daemons().kind().label(),
@@ -111,10 +112,15 @@ public final class FailoverBench implements Callable<Integer> {
         return new Sample(takeover, r.longestGapMillis());
     }
 
-    private static String summary(boolean hard, List<Sample> samples, LabProfile p) {
+    /** The backup's wait after the master's last advert, by the daemon's own formula. */
+    static double masterDownSeconds(DaemonKind kind, LabProfile p) {
+        return kind == DaemonKind.KEEPALIVED ? KeepalivedConfigWriter.masterDownSeconds(p) : p.masterDownSeconds();
+    }
+
+    private static String summary(boolean hard, List<Sample> samples, double masterDown, double interval) {
         String floor = hard
                 ? String.format(Locale.ROOT, "master-down %.0f ms after the last advert, failure lands 0-%.0f ms after it",
-                        p.masterDownSeconds() * 1000, p.advertIntervalSeconds() * 1000)
+                        masterDown * 1000, interval * 1000)
                 : "~0 with a bow-out advert; master-down without";
         return String.format(Locale.ROOT, "%-9s %-26s %-26s %s", hard ? "hard" : "graceful",
                 stats(samples.stream().mapToLong(Sample::takeoverMillis).toArray()),

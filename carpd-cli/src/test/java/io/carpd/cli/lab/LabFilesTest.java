@@ -3,6 +3,7 @@ package io.carpd.cli.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.assertj.core.api.Assertions.within;
 
 import io.carpd.core.config.CarpdConfig;
 import io.carpd.core.config.ConfigLoader;
@@ -64,6 +65,30 @@ class LabFilesTest {
             assertThat(new String(c.vhids().getFirst().password(), StandardCharsets.UTF_8))
                     .isEqualTo(LabProfile.DEFAULT_PASSWORD);
         }
+    }
+
+    @Test
+    void keepalivedIsTimedLikeTheCarpProfile() {
+        LabProfile ref = LabProfile.reference();
+        assertThat(KeepalivedConfigWriter.config(LabNode.FW2, ref))
+                .contains("virtual_router_id 2", "priority 156", "advert_int 1\n", "192.0.2.254/24 dev lan")
+                .doesNotContain("version 3");
+        assertThat(KeepalivedConfigWriter.masterDownSeconds(ref)).isEqualTo(ref.masterDownSeconds());
+
+        LabProfile sub = new LabProfile(0, 50, 100, "p", "p", false);
+        assertThat(KeepalivedConfigWriter.config(LabNode.FW1, sub)).contains("version 3", "advert_int 0.20", "priority 206");
+        assertThat(KeepalivedConfigWriter.masterDownSeconds(sub)).isCloseTo(3 * 0.2 + 100 * 0.2 / 256, within(1e-9));
+    }
+
+    @Test
+    void ucarpRunsOneProcessPerVhidWithTheProfilesTiming() {
+        LabLayout layout = new LabLayout(dir);
+        List<List<String>> cmds = UcarpSetup.commands(layout, LabNode.FW2, LabProfile.reference());
+        assertThat(cmds).hasSize(2);
+        assertThat(cmds.get(1)).contains("--interface=lan", "--srcip=192.0.2.2", "--vhid=2", "--addr=192.0.2.254",
+                "--advbase=1", "--advskew=100", "--xparam=24", "--passfile=" + layout.passwordFile(LabNode.FW2));
+        assertThatThrownBy(() -> UcarpSetup.write(layout, LabNode.FW1, LabProfile.reference().withUnicastPeers()))
+                .hasMessageContaining("unicast");
     }
 
     @Test
