@@ -1,5 +1,6 @@
 package io.carpd.cli.lab;
 
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,6 +83,21 @@ public final class LabCommand implements Runnable {
         }
     }
 
+    /**
+     * Runs a verb, turning the errors an operator can cause or fix (no lab there, not root, a
+     * failed {@code ip} command) into one line on stderr and exit code 1 instead of a stack trace.
+     */
+    static int guarded(Callable<Integer> verb) {
+        try {
+            return verb.call();
+        } catch (LabException | IllegalArgumentException | UncheckedIOException e) {
+            System.err.println("carpd lab: " + e.getMessage());
+            return 1;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static void requireRoot() {
         if (!Namespaces.runningAsRoot()) {
             throw new LabException("carpd lab needs root (it creates network namespaces)");
@@ -116,9 +132,11 @@ public final class LabCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Lab lab = bringUp(sel, opts, false);
-            System.out.println("inspect: carpd lab status | fail fw1 | recover fw1 | down   (--prefix " + sel.prefix + ")");
-            return lab.topology().soleOwner(LabNode.FW1) ? 0 : 1;
+            return guarded(() -> {
+                Lab lab = bringUp(sel, opts, false);
+                System.out.println("inspect: carpd lab status | fail fw1 | recover fw1 | down   (--prefix " + sel.prefix + ")");
+                return lab.topology().soleOwner(LabNode.FW1) ? 0 : 1;
+            });
         }
     }
 
@@ -128,8 +146,10 @@ public final class LabCommand implements Runnable {
 
         @Override
         public Integer call() {
-            System.out.print(sel.open().status().render());
-            return 0;
+            return guarded(() -> {
+                System.out.print(sel.open().status().render());
+                return 0;
+            });
         }
     }
 
@@ -140,10 +160,13 @@ public final class LabCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Lab lab = sel.open();
-            lab.fail(LabNode.firewall(node));
-            System.out.print(lab.status().render());
-            return 0;
+            return guarded(() -> {
+                LabNode fw = LabNode.firewall(node);
+                Lab lab = sel.open();
+                lab.fail(fw);
+                System.out.print(lab.status().render());
+                return 0;
+            });
         }
     }
 
@@ -154,10 +177,13 @@ public final class LabCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Lab lab = sel.open();
-            lab.recover(LabNode.firewall(node));
-            System.out.print(lab.status().render());
-            return 0;
+            return guarded(() -> {
+                LabNode fw = LabNode.firewall(node);
+                Lab lab = sel.open();
+                lab.recover(fw);
+                System.out.print(lab.status().render());
+                return 0;
+            });
         }
     }
 
@@ -170,6 +196,10 @@ public final class LabCommand implements Runnable {
 
         @Override
         public Integer call() {
+            return guarded(this::link);
+        }
+
+        private int link() {
             if (!state.equals("up") && !state.equals("down")) {
                 throw new IllegalArgumentException("STATE must be up or down, not " + state);
             }
@@ -191,6 +221,10 @@ public final class LabCommand implements Runnable {
 
         @Override
         public Integer call() {
+            return guarded(this::down);
+        }
+
+        private int down() {
             Lab lab = sel.open();
             lab.down();
             System.out.println("lab '" + lab.topology().prefix() + "' removed; logs and configs stay in "

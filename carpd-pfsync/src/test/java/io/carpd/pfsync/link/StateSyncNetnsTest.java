@@ -55,6 +55,12 @@ class StateSyncNetnsTest {
             // Entries created while nobody listens get no event extension under the default
             // "auto" setting and never report their end; a firewall running carpd sets 1.
             fwA.exec("sysctl", "-qw", "net.netfilter.nf_conntrack_events=1");
+            // A LAN stand-in for locally generated UDP: a veth pair inside A swallows what is sent.
+            fwA.exec("ip", "link", "add", "lan", "type", "veth", "peer", "name", "lanpeer");
+            fwA.exec("ip", "addr", "add", "192.0.2.1/24", "dev", "lan");
+            fwA.exec("ip", "link", "set", "lan", "up");
+            fwA.exec("ip", "link", "set", "lanpeer", "up");
+            fwA.exec("ip", "neigh", "add", "192.0.2.99", "lladdr", "02:00:00:00:00:99", "dev", "lan");
             fwB.exec("sysctl", "-qw", "net.netfilter.nf_conntrack_events=1");
         } catch (RuntimeException e) {
             Netns.closeAll(fwA, fwB);
@@ -82,6 +88,55 @@ class StateSyncNetnsTest {
         return new ConnState(0, Family.INET6, Tuple.ports(ip("2001:db8::10"), ip("2001:db8:1::53"), Tuple.UDP, port, 53),
                 Tuple.ports(ip("2001:db8:1::53"), ip("2001:db8::10"), Tuple.UDP, 53, port),
                 ConnState.STATUS_SEEN_REPLY, 120, 0, null);
+    }
+
+    @Test
+    void silentlyRefreshedUdpTimeoutsReachThePeerThroughPeriodicDumps() throws Exception {
+        // Refresh when B's copy would expire 2 s before A's; dump every second.
+        SyncSettings settings = new SyncSettings(16 * 1024, TimeUnit.MILLISECONDS.toNanos(50), TimeUnit.SECONDS.toNanos(1),
+                TimeUnit.SECONDS.toNanos(3), TimeUnit.SECONDS.toNanos(10), 0, 16, TimeUnit.SECONDS.toNanos(2));
+        StateSync.Listener quiet = new StateSync.Listener() {
+            public void demotion(int value, String reason) { }
+            public void peerState(PeerState from, PeerState to, String reason) { }
+        };
+        StateSync a = new StateSync(new LinkSettings(ip("198.51.100.1"), ip("198.51.100.2"), 18373, KEY, 1,
+                Duration.ofMillis(100), Duration.ofSeconds(1)), settings, Duration.ofSeconds(1), quiet);
+        StateSync b = new StateSync(new LinkSettings(ip("198.51.100.2"), ip("198.51.100.1"), 18373, KEY, 2,
+                Duration.ofMillis(100), Duration.ofSeconds(1)), settings, Duration.ofSeconds(1), quiet);
+        try (CtClient bKernel = fwB.call(CtClient::open)) {
+            fwB.call(() -> {
+                b.start();
+                return null;
+            });
+            fwA.call(() -> {
+                a.start();
+                return null;
+            });
+            await("link in sync", () -> b.status().join().state() == PeerState.IN_SYNC);
+            // One UDP flow from A, a datagram a second for 7 s: each refreshes A's 30 s timeout
+            // without any conntrack event.
+            Process sender = new ProcessBuilder("ip", "netns", "exec", fwA.name(), "sh", "-c",
+                    "for i in 1 2 3 4 5 6 7 8; do echo $i; sleep 1; done | timeout 12 socat -u - UDP:192.0.2.99:9999,sourceport=40999")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            try {
+                await("the flow's copy on B", () -> udpTimeoutOnB(bKernel) >= 0);
+                int first = udpTimeoutOnB(bKernel);
+                Thread.sleep(6000);
+                int later = udpTimeoutOnB(bKernel);
+                // Without refreshes B's copy would have run down to first - 6.
+                assertThat(later).as("B's remaining timeout 6 s after %d s", first).isGreaterThan(first - 4);
+            } finally {
+                sender.destroyForcibly();
+            }
+        } finally {
+            a.close();
+            b.close();
+        }
+    }
+
+    private static int udpTimeoutOnB(CtClient bKernel) {
+        return bKernel.dump().stream().filter(s -> s.protocol() == Tuple.UDP && s.original().dstPort() == 9999
+                && s.original().srcPort() == 40999).mapToInt(ConnState::timeoutSeconds).findFirst().orElse(-1);
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
