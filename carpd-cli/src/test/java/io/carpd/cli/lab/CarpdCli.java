@@ -47,8 +47,9 @@ final class CarpdCli {
 
     /**
      * {@code carpd args...} in a new JVM running as {@code uid}/{@code gid} without supplementary
-     * groups. The class path is copied into {@code copyDir} first (made world-readable), because
-     * the build's own class path usually lives under root's home, which other users cannot read.
+     * groups. The class path, without test classes, is copied into {@code copyDir} first (made
+     * world-readable), because the build's own class path usually lives under root's home, which
+     * other users cannot read.
      */
     static Outcome runAs(int uid, int gid, Path copyDir, String... args) {
         try {
@@ -82,7 +83,7 @@ final class CarpdCli {
         int i = 0;
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             Path source = Path.of(entry);
-            if (!Files.exists(source)) {
+            if (!Files.exists(source) || isTestOnly(source)) {
                 continue;
             }
             Path target = copyDir.resolve("cp" + i++ + (Files.isDirectory(source) ? "" : ".jar"));
@@ -92,6 +93,12 @@ final class CarpdCli {
             entries.add(target.toString());
         }
         return String.join(File.pathSeparator, entries);
+    }
+
+    /** Test classes and test jars: the installed CLI has neither (nor their logback-test.xml). */
+    private static boolean isTestOnly(Path entry) {
+        String name = entry.getFileName().toString();
+        return name.equals("test-classes") || name.endsWith("-tests.jar");
     }
 
     private static void copy(Path source, Path target) throws IOException {
