@@ -18,11 +18,12 @@ import java.util.regex.Pattern;
 
 /**
  * One reference lab (fw1 advskew 0, fw2 advskew 100, advbase 1) shared by the tests of a class,
- * with what the control tests need on top of the generated configs: a hook directory per firewall
- * holding two recording hooks plus a recording hook configured under {@code commands}, a 2 s hook timeout, and on fw1 a TCP listener on its namespace's
- * loopback with a token file, and its control socket in a world-searchable temp directory. {@link #reset()} brings it back to "both daemons up, nothing demoted,
- * fw1 sole owner" between tests; if that fails the lab is rebuilt, so one broken test does not take
- * the rest of the class with it.
+ * with what the control tests need on top of the generated configs: per firewall a hook directory
+ * holding two recording hooks, a recording hook configured under {@code commands} and a 2 s hook
+ * timeout; on fw1 a TCP listener on its namespace's loopback with a token file, and its control
+ * socket in a world-searchable temp directory. {@link #reset()} brings it back to "both daemons up,
+ * nothing demoted, fw1 sole owner" between tests; if that fails the lab is rebuilt, so one broken
+ * test does not take the rest of the class with it.
  */
 final class SharedLab implements AutoCloseable {
 
@@ -68,7 +69,7 @@ final class SharedLab implements AutoCloseable {
                 awaitControl(fw, ELECTION);
             }
         } catch (RuntimeException | Error e) {
-            lab.close();
+            close();
             throw e;
         }
     }
