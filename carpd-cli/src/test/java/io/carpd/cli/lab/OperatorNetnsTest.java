@@ -133,6 +133,36 @@ class OperatorNetnsTest {
     }
 
     @Test
+    void demotingAGroupMovesOnlyItsVhids() throws IOException {
+        String wan = "    addresses: [" + LabVip.WAN.cidr() + "]\n";
+        long transitions = transitionLinesOf12(LabNode.FW1);
+        for (LabNode fw : SharedLab.firewalls()) {
+            String yaml = Files.readString(shared.config(fw));
+            assertThat(yaml).contains(wan);
+            Files.writeString(shared.config(fw), yaml.replace(wan, wan + "    groups: [uplink]\n"));
+            CarpdCli.Outcome reload = shared.cli(fw, "reload");
+            assertThat(reload.exit()).as(reload.toString()).isZero();
+        }
+        assertThat(shared.topology().soleOwner(LabNode.FW1)).as(shared.lab().status().render()).isTrue();
+        assertThat(transitionLinesOf12(LabNode.FW1)).as("joining a group moves nothing").isEqualTo(transitions);
+
+        CarpdCli.Outcome demote = shared.cli(LabNode.FW1, "demote", "50", "-g", "uplink");
+        assertThat(demote.exit()).as(demote.toString()).isZero();
+        assertThat(demote.out()).contains("demotion of uplink set to 50");
+        assertThat(Lab.await(() -> shared.topology().vipHolders().equals(Map.of(LabVip.WAN, List.of(LabNode.FW2), LabVip.LAN, List.of(LabNode.FW1))),
+                PREEMPT, POLL)).as("only the uplink VHID moves; %s", shared.lab().status().render()).isTrue();
+        assertThat(shared.states(LabNode.FW1)).containsEntry(1, "BACKUP").containsEntry(2, "MASTER");
+        assertThat(shared.cli(LabNode.FW1, "status").out()).contains("(uplink: operator 50)");
+        CarpdCli.Outcome unknown = shared.cli(LabNode.FW1, "demote", "50", "-g", "nosuch");
+        assertThat(unknown.exit()).as(unknown.toString()).isEqualTo(1);
+        assertThat(unknown.err().strip()).startsWith("carpd demote: no VHID is in demotion group 'nosuch'").doesNotContain("\n");
+
+        CarpdCli.Outcome reset = shared.cli(LabNode.FW1, "demote", "--reset", "-g", "uplink");
+        assertThat(reset.exit()).as(reset.toString()).isZero();
+        assertThat(shared.lab().awaitSoleOwner(LabNode.FW1, PREEMPT)).as(shared.lab().status().render()).isTrue();
+    }
+
+    @Test
     void disableReleasesEverythingPersistsAcrossRestartAndEnablePreemptsBack() throws IOException {
         Topology t = shared.topology();
         Path followed = shared.lab().layout().dir().resolve("fw1-events-follow.log");
