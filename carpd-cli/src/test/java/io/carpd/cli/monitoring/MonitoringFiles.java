@@ -46,6 +46,14 @@ final class MonitoringFiles {
         return out;
     }
 
+    /** The query of the dashboard panel titled {@code title} (its first target). */
+    static String panelQuery(String title) {
+        for (JsonNode panel : dashboard().path("panels")) {
+            if (panel.path("title").asText().equals(title)) return panel.path("targets").path(0).path("expr").asText();
+        }
+        throw new AssertionError("no panel titled '" + title + "' in " + DASHBOARD);
+    }
+
     /** Alert (or recording rule) name → expression, in file order. */
     static Map<String, String> ruleExpressions() {
         Map<String, String> out = new LinkedHashMap<>();

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -105,7 +106,18 @@ class PrometheusNamespaceTest {
             for (Process p : daemons.values()) stop(p);
             for (Netns ns : new Netns[] {mon, fw1, fw2}) killLeftovers(ns);
         } finally {
-            Netns.closeAll(mon, fw1, fw2);
+            try {
+                Netns.closeAll(mon, fw1, fw2);
+            } finally {
+                deleteTree(dir);
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (root == null || !Files.exists(root)) return;
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         }
     }
 
@@ -193,8 +205,7 @@ class PrometheusNamespaceTest {
             assertThat(r.path("status").asText()).as("%s -> %s", q, r).isEqualTo("success");
         }
         // The state panel's arithmetic: 2 = MASTER, 1 = BACKUP, per node and address.
-        String statePanel = MonitoringFiles.withGrafanaVariables(
-                MonitoringFiles.dashboardQueries().getFirst(), "1m");
+        String statePanel = MonitoringFiles.withGrafanaVariables(MonitoringFiles.panelQuery("CARP state per VIP"), "1m");
         Map<String, Double> codes = new TreeMap<>();
         for (JsonNode s : query(statePanel).path("data").path("result")) {
             String instance = s.path("metric").path("instance").asText();
