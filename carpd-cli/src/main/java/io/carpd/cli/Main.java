@@ -1,5 +1,6 @@
 package io.carpd.cli;
 
+import io.carpd.cli.lab.LabCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,6 +19,7 @@ import picocli.CommandLine.Command;
             picocli.AutoComplete.GenerateCompletion.class,
             picocli.codegen.docgen.manpage.ManPageGenerator.class,
             CheckConfigCommand.class,
+            LabCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -3,7 +3,6 @@ package io.carpd.testing;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -53,7 +52,9 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * <p>Java code runs inside a namespace on a platform thread that has called setns(2): network
  * namespaces are per thread, sockets keep the namespace they were created in, and threads started
  * from such a thread inherit it. {@link #call} uses a fresh thread per task; {@link #executor()} keeps
- * one thread for a sequence of tasks. Everything created is deleted by {@link #close()}, and by a
+ * one thread for a sequence of tasks. {@link #exec}/{@link #run}/{@link #sh} run short commands
+ * (30 s limit), {@link #start} long-running ones. Everything created is deleted by {@link #close()}
+ * (processes killed, executors stopped, namespace deleted), and by a
  * shutdown hook if a test forgot. Root's own namespace is never touched: only use {@code ip -n} /
  * {@link #exec} and documentation address ranges (192.0.2.0/24, 203.0.113.0/28, 198.51.100.0/30,
  * 2001:db8::/32).
@@ -76,6 +77,7 @@ public final class Netns implements AutoCloseable {
 
     private final String name;
     private final List<ExecutorService> executors = new ArrayList<>();
+    private final List<Process> processes = new ArrayList<>();
     private boolean closed;
 
     private Netns(String name) {
@@ -158,6 +160,20 @@ public final class Netns implements AutoCloseable {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
         full.addAll(List.of(command));
         return runHost(full);
+    }
+
+    /**
+     * Starts a long-running {@code command} inside the namespace (a daemon, a traffic source), with
+     * output appended to {@code log}. The process is killed by {@link #close()} if still running.
+     */
+    public synchronized Process start(Path log, String... command) throws IOException {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
+        full.addAll(List.of(command));
+        Process p = new ProcessBuilder(full).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        p.getOutputStream().close();
+        processes.add(p);
+        return p;
     }
 
     /** Runs a shell script inside the namespace; throws if it exits non-zero. */
@@ -244,6 +260,15 @@ public final class Netns implements AutoCloseable {
         }
         closed = true;
         executors.forEach(ExecutorService::shutdownNow);
+        for (Process p : processes) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            try {
+                p.waitFor(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         Result r = runHost(List.of("ip", "netns", "del", name));
         LIVE.remove(name);
         if (r.exitCode() != 0) {
@@ -272,23 +297,33 @@ public final class Netns implements AutoCloseable {
     }
 
     private static Result runHost(List<String> command) {
+        Path output = null;
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            // Output goes to a file, not a pipe, so a command that leaves a child holding the pipe
+            // (or never ends) cannot block us past the timeout.
+            output = Files.createTempFile("netns-cmd", ".out");
+            Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(output.toFile()).start();
             p.getOutputStream().close();
-            byte[] out;
-            try (InputStream in = p.getInputStream()) {
-                out = in.readAllBytes();
-            }
             if (!p.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                return new Result(-1, "timed out after " + COMMAND_TIMEOUT_SECONDS + " s");
+                return new Result(-1, "'" + String.join(" ", command) + "' timed out after "
+                        + COMMAND_TIMEOUT_SECONDS + " s: " + Files.readString(output));
             }
-            return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+            return new Result(p.exitValue(), Files.readString(output));
         } catch (IOException e) {
             return new Result(-1, e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Result(-1, "interrupted");
+        } finally {
+            if (output != null) {
+                try {
+                    Files.deleteIfExists(output);
+                } catch (IOException ignored) {
+                    // a leftover temp file is harmless
+                }
+            }
         }
     }
 

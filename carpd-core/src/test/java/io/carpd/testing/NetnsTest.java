@@ -43,4 +43,34 @@ class NetnsTest {
                 .isInstanceOf(AssertionError.class).hasMessageContaining("carpd.requireNetns");
         assertThatCode(() -> Netns.guard(null, true)).doesNotThrowAnyException();
     }
+
+    @Test
+    void startedProcessesRunInsideAndAreKilledOnClose() throws Exception {
+        Netns.assumeAvailable();
+        Path log = Files.createTempFile("netns-test", ".log");
+        Netns ns = Netns.create("p");
+        Process p;
+        try {
+            p = ns.start(log, "sh", "-c", "readlink /proc/self/ns/net; exec sleep 60");
+            for (int i = 0; i < 50 && Files.readString(log).isBlank(); i++) {
+                Thread.sleep(20);
+            }
+            assertThat(Files.readString(log).trim()).isEqualTo(ns.call(NetnsTest::threadNamespace));
+            assertThat(p.isAlive()).isTrue();
+        } finally {
+            ns.close();
+            Files.deleteIfExists(log);
+        }
+        assertThat(p.isAlive()).isFalse();
+    }
+
+    @Test
+    void commandOutputAndExitCodeAreReported() {
+        Netns.assumeAvailable();
+        try (Netns ns = Netns.create("c")) {
+            assertThat(ns.run("sh", "-c", "echo hi; exit 3")).isEqualTo(new Netns.Result(3, "hi\n"));
+            assertThatThrownBy(() -> ns.sh("echo oops >&2; exit 1"))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("oops").hasMessageContaining(ns.name());
+        }
+    }
 }

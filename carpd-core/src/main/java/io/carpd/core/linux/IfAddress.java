@@ -1,5 +1,7 @@
 package io.carpd.core.linux;
 
+import io.carpd.core.config.IpLiteral;
+
 import java.net.Inet6Address;
 import java.net.InetAddress;
 
@@ -29,7 +31,7 @@ public record IfAddress(int ifindex, InetAddress address, int prefixLength, int 
 
     @Override
     public String toString() {
-        return address.getHostAddress() + "/" + prefixLength + " on #" + ifindex
+        return IpLiteral.format(address) + "/" + prefixLength + " on #" + ifindex
                 + (tentative() ? " tentative" : "") + (dadFailed() ? " dadfailed" : "") + (nodad() ? " nodad" : "");
     }
 }

@@ -29,7 +29,6 @@ final class Libc {
     static final int SOL_SOCKET = 1;
     static final int SO_RCVBUF = 8;
     static final int SO_RCVBUFFORCE = 33;
-    static final int SO_RCVTIMEO = 20;
     static final int IPPROTO_IP = 0;
     static final int IPPROTO_IPV6 = 41;
     static final int IP_ADD_MEMBERSHIP = 35;

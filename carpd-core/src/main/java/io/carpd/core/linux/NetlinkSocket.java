@@ -23,6 +23,12 @@ public final class NetlinkSocket implements AutoCloseable {
     public static final int NETLINK_NETFILTER = 12;
     private static final int RECV_BUFFER = 64 * 1024;
     private static final int MAX_DUMP_RETRIES = 3;
+    private static final int SOL_NETLINK = 270;
+    private static final int NETLINK_CAP_ACK = 10;
+    private static final int NETLINK_EXT_ACK = 11;
+    private static final int NLM_F_CAPPED = 0x100;
+    private static final int NLM_F_ACK_TLVS = 0x200;
+    private static final int NLMSGERR_ATTR_MSG = 1;
 
     private final int fd;
     private final int wakeFd;
@@ -70,6 +76,9 @@ public final class NetlinkSocket implements AutoCloseable {
         }
         // A subscriber that falls behind loses events (ENOBUFS) and must resync; a larger buffer makes that rarer.
         Libc.setsockoptInt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, 1 << 20);
+        // Extended acks carry the kernel's own reason ("MAC address is invalid"); capped acks skip the echoed request.
+        Libc.setsockoptInt(fd, SOL_NETLINK, NETLINK_EXT_ACK, 1);
+        Libc.setsockoptInt(fd, SOL_NETLINK, NETLINK_CAP_ACK, 1);
         return new NetlinkSocket(fd, wake, portId);
     }
 
@@ -99,8 +108,11 @@ public final class NetlinkSocket implements AutoCloseable {
         return granted;
     }
 
-    /** Outcome of one request: the error field of its NLMSG_ERROR (0 = ok, else -errno) and any replies. */
-    public record Reply(int error, List<NetlinkMessage> messages) {
+    /**
+     * Outcome of one request: the error field of its NLMSG_ERROR (0 = ok, else -errno), the kernel's
+     * extended-ack text (null when it gave none), and any reply messages.
+     */
+    public record Reply(int error, String kernelMessage, List<NetlinkMessage> messages) {
     }
 
     /**
@@ -183,12 +195,16 @@ public final class NetlinkSocket implements AutoCloseable {
         List<NetlinkMessage> replies = new ArrayList<>();
         while (true) {
             int[] status = {Integer.MIN_VALUE};
+            String[] kernelMessage = {null};
             receiveOnce(m -> {
                 if (m.sequence() != seq || status[0] != Integer.MIN_VALUE) {
                     return; // stale answer to an earlier request, or trailing data after the end
                 }
                 switch (m.type()) {
-                    case NetlinkMessage.NLMSG_ERROR -> status[0] = m.error();
+                    case NetlinkMessage.NLMSG_ERROR -> {
+                        status[0] = m.error();
+                        kernelMessage[0] = extendedAckMessage(m);
+                    }
                     case NetlinkMessage.NLMSG_DONE -> status[0] = 0;
                     case NetlinkMessage.NLMSG_NOOP, NetlinkMessage.NLMSG_OVERRUN -> { }
                     default -> {
@@ -200,9 +216,24 @@ public final class NetlinkSocket implements AutoCloseable {
                 }
             }, true);
             if (status[0] != Integer.MIN_VALUE) {
-                return new Reply(status[0], replies);
+                return new Reply(status[0], kernelMessage[0], replies);
             }
         }
+    }
+
+    private static String extendedAckMessage(NetlinkMessage error) {
+        if ((error.flags() & NLM_F_ACK_TLVS) == 0) {
+            return null;
+        }
+        ByteBuffer p = error.payload();
+        // error code, then the request's header, or the whole request unless the ack is capped
+        int start = (error.flags() & NLM_F_CAPPED) != 0
+                ? 4 + NetlinkMessage.HEADER_LENGTH
+                : 4 + ((p.getInt(4) + 3) & ~3);
+        if (start >= p.limit()) {
+            return null;
+        }
+        return NetlinkAttributes.parse(p, start).string(NLMSGERR_ATTR_MSG);
     }
 
     /**
@@ -230,7 +261,7 @@ public final class NetlinkSocket implements AutoCloseable {
     private boolean receiveOnce(Consumer<NetlinkMessage> sink, boolean requestReply, int timeoutMillis) {
         while (true) {
             ensureOpen();
-            // Request replies must not be cut short by the wake fd (linux branch); event reads honour it.
+            // Request replies must not be cut short by the wake fd; event reads honour it.
             int ready = requestReply ? Libc.pollIn(new int[] {fd}, timeoutMillis) : Libc.pollIn(new int[] {fd, wakeFd}, timeoutMillis);
             if (ready == -Errno.EINTR) {
                 continue;

@@ -1,5 +1,7 @@
 package io.carpd.core.linux;
 
+import io.carpd.core.config.IpLiteral;
+
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -141,26 +143,24 @@ public final class RtNetlink implements AutoCloseable {
         int flags = nodad && address instanceof Inet6Address ? IfAddress.IFA_F_NODAD : 0;
         NetlinkRequest req = ifaddr(new NetlinkRequest(RTM_NEWADDR, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL),
                 ifindex, address, prefixLength, flags).attrU32(IFA_FLAGS, flags);
-        int error = execute(req);
-        if (error == -Errno.EEXIST) {
+        NetlinkSocket.Reply reply = execute(req);
+        if (reply.error() == -Errno.EEXIST) {
             return false;
         }
-        if (error != 0) {
-            throw new LinuxIoException("cannot add " + address.getHostAddress() + "/" + prefixLength
-                    + " to " + describe(ifindex), -error);
+        if (reply.error() != 0) {
+            throw failure(reply, "cannot add " + IpLiteral.format(address) + "/" + prefixLength + " to " + describe(ifindex));
         }
         return true;
     }
 
     /** @return false if the address was not on the interface (with that prefix length) */
     public boolean deleteAddress(int ifindex, InetAddress address, int prefixLength) {
-        int error = execute(ifaddr(new NetlinkRequest(RTM_DELADDR, NLM_F_ACK), ifindex, address, prefixLength, 0));
-        if (error == -Errno.EADDRNOTAVAIL) {
+        NetlinkSocket.Reply reply = execute(ifaddr(new NetlinkRequest(RTM_DELADDR, NLM_F_ACK), ifindex, address, prefixLength, 0));
+        if (reply.error() == -Errno.EADDRNOTAVAIL) {
             return false;
         }
-        if (error != 0) {
-            throw new LinuxIoException("cannot delete " + address.getHostAddress() + "/" + prefixLength
-                    + " from " + describe(ifindex), -error);
+        if (reply.error() != 0) {
+            throw failure(reply, "cannot delete " + IpLiteral.format(address) + "/" + prefixLength + " from " + describe(ifindex));
         }
         return true;
     }
@@ -169,7 +169,7 @@ public final class RtNetlink implements AutoCloseable {
         int max = address instanceof Inet4Address ? 32 : 128;
         if (prefixLength < 0 || prefixLength > max) {
             throw new IllegalArgumentException("prefix length " + prefixLength + " of "
-                    + address.getHostAddress() + " is out of range 0.." + max);
+                    + IpLiteral.format(address) + " is out of range 0.." + max);
         }
         byte[] raw = address.getAddress();
         return req.u8(family(address)).u8(prefixLength).u8(flags & 0xff).u8(0).u32(ifindex)
@@ -188,7 +188,7 @@ public final class RtNetlink implements AutoCloseable {
         if (reply.error() == -Errno.ENOENT) {
             return Optional.empty();
         }
-        check(reply, "look up neighbour " + address.getHostAddress() + " on " + describe(ifindex));
+        check(reply, "look up neighbour " + IpLiteral.format(address) + " on " + describe(ifindex));
         for (NetlinkMessage m : reply.messages()) {
             int state = Short.toUnsignedInt(m.payload().getShort(8));
             if ((state & (NUD_INCOMPLETE | NUD_FAILED)) != 0 || state == 0) {
@@ -212,10 +212,9 @@ public final class RtNetlink implements AutoCloseable {
         NetlinkRequest req = new NetlinkRequest(RTM_NEWNEIGH, NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE)
                 .u8(family(address)).u8(0).u16(0).u32(ifindex).u16(NUD_PERMANENT).u8(NTF_USE).u8(0)
                 .attr(NDA_DST, address.getAddress());
-        int error = execute(req);
-        if (error != 0) {
-            throw new LinuxIoException("cannot resolve neighbour " + address.getHostAddress() + " on "
-                    + describe(ifindex), -error);
+        NetlinkSocket.Reply reply = execute(req);
+        if (reply.error() != 0) {
+            throw failure(reply, "cannot resolve neighbour " + IpLiteral.format(address) + " on " + describe(ifindex));
         }
     }
 
@@ -233,34 +232,34 @@ public final class RtNetlink implements AutoCloseable {
         int data = req.beginNested(IFLA_INFO_DATA);
         req.attrU32(IFLA_MACVLAN_MODE, mode.value());
         req.endNested(data).endNested(info);
-        int error = execute(req);
-        if (error == -Errno.EEXIST) {
+        NetlinkSocket.Reply reply = execute(req);
+        if (reply.error() == -Errno.EEXIST) {
             return false;
         }
-        if (error != 0) {
-            throw new LinuxIoException("cannot create macvlan " + name + " on " + describe(parentIndex), -error);
+        if (reply.error() != 0) {
+            throw failure(reply, "cannot create macvlan " + name + " on " + describe(parentIndex));
         }
         return true;
     }
 
     /** Deletes interface {@code name}; returns false if it did not exist. */
     public boolean deleteLink(String name) {
-        int error = execute(ifinfo(new NetlinkRequest(RTM_DELLINK, NLM_F_ACK), 0, 0, 0).attrString(IFLA_IFNAME, name));
-        if (error == -Errno.ENODEV) {
+        NetlinkSocket.Reply reply = execute(ifinfo(new NetlinkRequest(RTM_DELLINK, NLM_F_ACK), 0, 0, 0).attrString(IFLA_IFNAME, name));
+        if (reply.error() == -Errno.ENODEV) {
             return false;
         }
-        if (error != 0) {
-            throw new LinuxIoException("cannot delete interface " + name, -error);
+        if (reply.error() != 0) {
+            throw failure(reply, "cannot delete interface " + name);
         }
         return true;
     }
 
     /** Sets interface {@code ifindex} administratively up or down. */
     public void setLinkUp(int ifindex, boolean up) {
-        int error = execute(ifinfo(new NetlinkRequest(RTM_NEWLINK, NLM_F_ACK), ifindex,
+        NetlinkSocket.Reply reply = execute(ifinfo(new NetlinkRequest(RTM_NEWLINK, NLM_F_ACK), ifindex,
                 up ? LinkInfo.IFF_UP : 0, LinkInfo.IFF_UP));
-        if (error != 0) {
-            throw new LinuxIoException("cannot set " + describe(ifindex) + (up ? " up" : " down"), -error);
+        if (reply.error() != 0) {
+            throw failure(reply, "cannot set " + describe(ifindex) + (up ? " up" : " down"));
         }
     }
 
@@ -268,14 +267,20 @@ public final class RtNetlink implements AutoCloseable {
         return req.u8(0).u8(0).u16(0).u32(ifindex).u32(flags).u32(change);
     }
 
-    private synchronized int execute(NetlinkRequest req) {
-        return socket.transact(req).error();
+    private synchronized NetlinkSocket.Reply execute(NetlinkRequest req) {
+        return socket.transact(req);
     }
 
     private static void check(NetlinkSocket.Reply reply, String action) {
         if (reply.error() != 0) {
-            throw new LinuxIoException("cannot " + action, -reply.error());
+            throw failure(reply, "cannot " + action);
         }
+    }
+
+    /** The error of {@code reply} as an exception, with the kernel's extended-ack text when it sent one. */
+    private static LinuxIoException failure(NetlinkSocket.Reply reply, String what) {
+        String detail = reply.kernelMessage() == null ? "" : " (kernel: " + reply.kernelMessage() + ")";
+        return new LinuxIoException(what + detail, -reply.error());
     }
 
     /** "eth0 (#3)" for error messages, or "interface #3" when the name cannot be found. */

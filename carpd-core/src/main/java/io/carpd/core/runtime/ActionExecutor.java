@@ -33,6 +33,7 @@ final class ActionExecutor {
     private final EventHistory history;
     private final RuntimeCounters counters;
     private final Consumer<VhKey> onTimer;
+    private final Consumer<List<NodeAction>> afterBatch;
 
     /** The most recent transition of a VHID, with the wall-clock time it was performed. */
     record LastTransition(CarpState from, CarpState to, String reason, Instant at) {}
@@ -41,8 +42,14 @@ final class ActionExecutor {
     private final Map<VhKey, LastTransition> lastTransitions = new HashMap<>();
     private final Map<VhKey, List<Cancellable>> announcements = new HashMap<>();
 
+    /**
+     * @param onTimer    called on the loop when a VHID's deadline passed
+     * @param afterBatch gets the transitions and demotion changes of a batch once all of it was performed
+     *                   (hooks run after the takeover: VIPs, advert and announcement come first)
+     */
     ActionExecutor(AddressOps addresses, FrameOps frames, AnnounceConfig announce, LoopScheduler scheduler,
-                   OwnedVips owned, EventHistory history, RuntimeCounters counters, Consumer<VhKey> onTimer) {
+                   OwnedVips owned, EventHistory history, RuntimeCounters counters, Consumer<VhKey> onTimer,
+                   Consumer<List<NodeAction>> afterBatch) {
         this.addresses = addresses;
         this.frames = frames;
         this.announce = announce;
@@ -51,6 +58,7 @@ final class ActionExecutor {
         this.history = history;
         this.counters = counters;
         this.onTimer = onTimer;
+        this.afterBatch = afterBatch;
     }
 
     /** Makes {@code key} known with the VIPs it takes as MASTER (start, reload). */
@@ -72,15 +80,28 @@ final class ActionExecutor {
     }
 
     void execute(List<NodeAction> actions) {
+        List<NodeAction> notable = new ArrayList<>();
         for (NodeAction action : actions) {
             try {
                 switch (action) {
-                    case NodeAction.Host(VhKey key, VhAction a) -> execute(key, a);
-                    case NodeAction.DemotionChanged d -> demotionChanged(d);
+                    case NodeAction.Host(VhKey key, VhAction a) -> {
+                        execute(key, a);
+                        if (a instanceof VhAction.Transition) notable.add(action);
+                    }
+                    case NodeAction.DemotionChanged d -> {
+                        demotionChanged(d);
+                        notable.add(action);
+                    }
                 }
             } catch (RuntimeException e) {
                 log.error("failed to perform {}: {}", action, e.toString(), e);
             }
+        }
+        if (notable.isEmpty()) return;
+        try {
+            afterBatch.accept(notable);
+        } catch (RuntimeException e) {
+            log.error("after-action observer failed: {}", e.toString(), e);
         }
     }
 

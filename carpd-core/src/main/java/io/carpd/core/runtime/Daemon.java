@@ -16,7 +16,12 @@ import io.carpd.core.election.CarpNode;
 import io.carpd.core.election.Demotion;
 import io.carpd.core.election.NodeAction;
 import io.carpd.core.election.NodeEvent;
+import io.carpd.core.election.VhAction;
 import io.carpd.core.election.VhKey;
+import io.carpd.core.hooks.HookEvent;
+import io.carpd.core.hooks.HookRunner;
+import io.carpd.core.hooks.NodeRoleTracker;
+import io.carpd.core.hooks.Role;
 import io.carpd.core.linux.ArpSysctls;
 import io.carpd.core.linux.LinkInfo;
 import io.carpd.core.linux.LinkWatcher;
@@ -46,6 +51,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -81,11 +87,14 @@ public final class Daemon implements ControlPlane, AutoCloseable {
     private final EventHistory history = new EventHistory(HISTORY_CAPACITY, Clock.systemUTC());
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
+    private final List<Consumer<Role>> roleListeners = new CopyOnWriteArrayList<>();
 
     // Loop-confined once the loop runs (maps are shared with the intake / frames, which run on it too).
     private final Map<String, LinkInfo> links = new HashMap<>();
     private final Map<String, PacketPort> ports = new LinkedHashMap<>();
     private final Map<String, InterfaceVhids> tables = new HashMap<>();
+    /** The interface index each pcap handle was opened on. */
+    private final Map<String, Integer> capturedIndex = new HashMap<>();
     private volatile CarpdConfig config;
     private boolean maintenance;
     private boolean disabled;
@@ -102,6 +111,8 @@ public final class Daemon implements ControlPlane, AutoCloseable {
     private PcapFrames frames;
     private AdvertIntake intake;
     private LinkWatcher watcher;
+    private HookRunner hooks;
+    private NodeRoleTracker roles;
 
     private Daemon(CarpdConfig config, Path configFile) {
         this.config = config;
@@ -150,8 +161,14 @@ public final class Daemon implements ControlPlane, AutoCloseable {
         loop = group.next();
         scheduler = new EventLoopScheduler(loop);
         frames = new PcapFrames(ports, links::get, netlink, counters);
+        roles = new NodeRoleTracker(config.vhids().stream().map(VhidConfig::key).toList());
+        if (config.hooks() != null) {
+            hooks = new HookRunner(config.hooks(), config.node());
+            hooks.start();
+        }
         executor = new ActionExecutor(new NetlinkAddresses(netlink, virtualMacs), frames, config.announce(), scheduler,
-                new OwnedVips(ownedFile), history, counters, key -> feed(new NodeEvent.TimerExpired(key)));
+                new OwnedVips(ownedFile), history, counters, key -> feed(new NodeEvent.TimerExpired(key)),
+                this::runHooks);
         intake = new AdvertIntake(tables, counters, new BadHmacLog(BAD_HMAC_LOG_INTERVAL), scheduler, this::feed);
         node = new CarpNode(config.vhids().stream()
                 .map(v -> new CarpNode.VhostSpec(v.key(), v.toVirtualHostConfig())).toList(), new SecureRandom().nextLong());
@@ -199,6 +216,7 @@ public final class Daemon implements ControlPlane, AutoCloseable {
         if (table != null && table.isEmpty()) {
             tables.remove(key.iface());
             links.remove(key.iface());
+            capturedIndex.remove(key.iface());
             PacketPort port = ports.remove(key.iface());
             if (port != null) port.close();
         }
@@ -209,14 +227,32 @@ public final class Daemon implements ControlPlane, AutoCloseable {
         if (!ports.containsKey(iface)) {
             LinkInfo link = netlink.link(iface);
             links.put(iface, link);
-            PacketPort port = PacketPort.open(iface);
-            ports.put(iface, port);
-            port.startCapture((frame, length) -> {
-                if (stopping.get()) return; // the loop may be gone; the election is stopped anyway
-                loop.execute(() -> intake.onFrame(iface, frame, length));
-            });
+            ports.put(iface, capture(iface));
+            capturedIndex.put(iface, link.index());
         }
         return links.get(iface);
+    }
+
+    private PacketPort capture(String iface) {
+        PacketPort port = PacketPort.open(iface);
+        port.startCapture((frame, length) -> {
+            if (stopping.get()) return; // the loop may be gone; the election is stopped anyway
+            loop.execute(() -> intake.onFrame(iface, frame, length));
+        });
+        return port;
+    }
+
+    /** A deleted and re-created interface has a new index: the old pcap handle sees nothing any more. */
+    private void reopenCapture(String iface, int index) {
+        PacketPort old = ports.remove(iface);
+        quietly("pcap handle of " + iface, old);
+        capturedIndex.put(iface, index);
+        try {
+            ports.put(iface, capture(iface));
+            log.info("interface {} was re-created: capture reopened", iface);
+        } catch (RuntimeException e) {
+            log.error("interface {} was re-created but capture could not be reopened: {}", iface, e.getMessage());
+        }
     }
 
     private void startElection() {
@@ -247,10 +283,51 @@ public final class Daemon implements ControlPlane, AutoCloseable {
         executor.execute(node.handle(event, scheduler.nanoTime()));
     }
 
+    /** Hook events for a performed batch: VHID transitions, node role changes, demotion changes. */
+    private void runHooks(List<NodeAction> notable) {
+        for (NodeAction action : notable) {
+            switch (action) {
+                case NodeAction.Host(VhKey key, VhAction.Transition t) -> {
+                    VhidConfig v = vhidConfig(key);
+                    int demotion = node.hosts().containsKey(key) ? node.host(key).demotion() : 0;
+                    submit(roles.transition(key, v == null ? List.of() : v.addresses(), demotion, t));
+                }
+                case NodeAction.DemotionChanged d -> submit(List.of(roles.demotion(d)));
+                default -> { }
+            }
+        }
+    }
+
+    private void submit(List<HookEvent> events) {
+        for (HookEvent e : events) {
+            if (hooks != null) hooks.submit(e);
+            if (e instanceof HookEvent.NodeRole r) notifyRole(r.to());
+        }
+    }
+
+    private void notifyRole(Role role) {
+        for (Consumer<Role> listener : roleListeners) {
+            try {
+                listener.accept(role);
+            } catch (RuntimeException e) {
+                log.warn("node role listener failed: {}", e.toString());
+            }
+        }
+    }
+
+    private VhidConfig vhidConfig(VhKey key) {
+        for (VhidConfig v : config.vhids()) {
+            if (v.key().equals(key)) return v;
+        }
+        return null;
+    }
+
     private void onLink(LinkInfo info) {
         LinkInfo before = links.get(info.name());
         if (before == null || stopping.get()) return;
+        log.debug("link event {} (was {})", info, before);
         links.put(info.name(), info);
+        if (info.usable() && info.index() != capturedIndex.get(info.name())) reopenCapture(info.name(), info.index());
         if (before.usable() != info.usable()) {
             String line = "link " + info.name() + (info.usable() ? " up" : " down");
             log.info(line);
@@ -275,6 +352,7 @@ public final class Daemon implements ControlPlane, AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
             log.error("graceful stop failed: {} (VIPs left behind are removed at next start)", e.toString());
         } finally {
+            finishHooks();
             closeResources();
             log.info("carpd stopped");
             terminated.countDown();
@@ -293,6 +371,19 @@ public final class Daemon implements ControlPlane, AutoCloseable {
         history.record("stop", null, 0, "carpd stopping");
     }
 
+    /** Lets the hooks of the final transitions run (each is killed at its timeout), then stops the runner. */
+    private void finishHooks() {
+        if (hooks == null) return;
+        try {
+            if (!hooks.awaitIdle(config.hooks().timeout().plusSeconds(1))) {
+                log.warn("hooks still running at stop; they are killed");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        hooks.close();
+    }
+
     /** Blocks until {@link #stop()} has finished. */
     public void awaitTermination() {
         try {
@@ -309,6 +400,7 @@ public final class Daemon implements ControlPlane, AutoCloseable {
 
     /** Capture threads and the link watcher first, so nothing hands work to a terminated loop. */
     private void closeResources() {
+        quietly("hook runner", hooks);
         quietly("link watcher", watcher);
         ports.values().forEach(p -> quietly("pcap handle", p));
         ports.clear();
@@ -341,6 +433,33 @@ public final class Daemon implements ControlPlane, AutoCloseable {
     /** The configuration in effect (replaced by a successful reload). */
     public CarpdConfig config() {
         return config;
+    }
+
+    // ---- other modules (state sync) ----------------------------------------------------------
+
+    /**
+     * Sets one named demotion source, e.g. state sync's ("carp", "sync", 32) until its first bulk
+     * transfer completed; 0 clears it. Thread-safe; waits until the election has it.
+     */
+    public void setDemotionSource(String group, String source, int value) {
+        onLoop(() -> {
+            feed(new NodeEvent.SetDemotion(group, source, value));
+            return null;
+        });
+    }
+
+    /**
+     * Calls {@code listener} on the event loop whenever the node's overall role changes (MASTER of
+     * all VHIDs, BACKUP of all, INIT, or mixed); it must not block. The returned handle removes it.
+     */
+    public Runnable onRoleChange(Consumer<Role> listener) {
+        roleListeners.add(listener);
+        return () -> roleListeners.remove(listener);
+    }
+
+    /** The node's overall role right now. */
+    public Role role() {
+        return onLoop(roles::role);
     }
 
     // ---- control plane -----------------------------------------------------------------------
@@ -426,6 +545,7 @@ public final class Daemon implements ControlPlane, AutoCloseable {
         keepRestartOnly("state_dir", current.stateDir(), next.stateDir(), warnings);
         keepRestartOnly("mac_mode", current.macMode(), next.macMode(), warnings);
         keepRestartOnly("api", current.api(), next.api(), warnings);
+        keepRestartOnly("hooks", current.hooks(), next.hooks(), warnings);
         Map<VhKey, VhidConfig> before = byKey(current.vhids());
         Map<VhKey, VhidConfig> after = byKey(next.vhids());
         List<String> changes = new ArrayList<>();
@@ -435,8 +555,12 @@ public final class Daemon implements ControlPlane, AutoCloseable {
             if (e.getValue().equals(replacement)) continue;
             executor.execute(node.removeHost(e.getKey(), now));
             detach(e.getKey());
+            submit(roles.removed(e.getKey(), "reload"));
             if (replacement == null) changes.add("removed " + e.getKey());
         }
+        // Restart-only settings keep their running values; the hooks of added VHIDs need the new addresses.
+        config = new CarpdConfig(current.node(), current.runtimeDir(), current.stateDir(), current.macMode(),
+                next.announce(), next.vhids(), current.api(), current.hooks(), next.sync());
         for (var e : after.entrySet()) {
             VhidConfig previous = before.get(e.getKey());
             if (e.getValue().equals(previous)) continue;
@@ -449,6 +573,7 @@ public final class Daemon implements ControlPlane, AutoCloseable {
             }
             actions.addAll(node.addHost(new CarpNode.VhostSpec(v.key(), v.toVirtualHostConfig()), now));
             attach(v);
+            submit(roles.added(v.key(), "reload"));
             executor.execute(actions);
             changes.add((previous == null ? "added " : "restarted (changed) ") + v.key());
         }
@@ -456,9 +581,6 @@ public final class Daemon implements ControlPlane, AutoCloseable {
             executor.announceWith(next.announce());
             changes.add("announce: " + next.announce());
         }
-        // Restart-only settings keep their running values.
-        config = new CarpdConfig(current.node(), current.runtimeDir(), current.stateDir(), current.macMode(),
-                next.announce(), next.vhids(), current.api(), next.hooks(), next.sync());
         String line = "configuration reloaded: " + (changes.isEmpty() ? "no changes" : String.join("; ", changes));
         history.record("reload", null, 0, line);
         return ReloadResult.applied(changes, warnings);

@@ -5,9 +5,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -112,6 +114,32 @@ class LinkWatcherNamespaceTest {
             assertThat(latest.get("br8")).as("last delivered state of br8").isEqualTo(truth);
         } finally {
             release.countDown();
+            watcher.close();
+        }
+    }
+
+    @Test
+    void aPortLeavingABridgeIsNotReportedAsGone() throws Exception {
+        a.exec("ip", "link", "add", "br7", "type", "bridge");
+        a.exec("ip", "link", "set", "br7", "up");
+        a.exec("ip", "link", "set", "eth0", "master", "br7");
+        List<LinkInfo> all = new CopyOnWriteArrayList<>();
+        LinkWatcher watcher = a.call(() -> {
+            LinkWatcher w = new LinkWatcher(l -> {
+                all.add(l);
+                seen.add(l);
+            });
+            w.start();
+            return w;
+        });
+        try {
+            await(l -> l.name().equals("eth0"));
+            // The bridge announces the port's removal as an AF_BRIDGE RTM_DELLINK for eth0.
+            a.exec("ip", "link", "set", "eth0", "nomaster");
+            a.exec("ip", "link", "set", "br7", "down"); // a later event to know the earlier ones were read
+            await(l -> l.name().equals("br7") && !l.up());
+            assertThat(all).noneMatch(l -> l.name().equals("eth0") && l.flags() == 0);
+        } finally {
             watcher.close();
         }
     }

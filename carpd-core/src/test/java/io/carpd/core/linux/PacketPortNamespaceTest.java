@@ -83,6 +83,20 @@ class PacketPortNamespaceTest {
     }
 
     @Test
+    void outgoingFramesOfOtherSocketsOnTheHostAreNotCaptured() throws Exception {
+        // A packet socket never sees its own injections; direction IN also hides what other sockets
+        // of the host send (a second daemon instance, a raw socket), which INOUT would show.
+        receivedA.clear();
+        receivedB.clear();
+        byte[] frame = ipv4Frame(112, (byte) 0x43);
+        try (PacketPort other = a.call(() -> PacketPort.open("eth0"))) {
+            assertThat(other.send(frame, frame.length)).isTrue();
+            assertThat(receivedB.poll(3, TimeUnit.SECONDS)).isEqualTo(frame);
+            assertThat(receivedA.poll(300, TimeUnit.MILLISECONDS)).as("outgoing frame captured").isNull();
+        }
+    }
+
+    @Test
     void framesOfOtherProtocolsAreFilteredOut() throws Exception {
         receivedB.clear();
         byte[] udp = ipv4Frame(17, (byte) 0x11);

@@ -137,6 +137,16 @@ class RtNetlinkNamespaceTest {
     }
 
     @Test
+    void kernelReasonsAreIncludedInErrors() throws Exception {
+        int index = inA(nl -> nl.link("eth0").index());
+        assertThatThrownBy(() -> inA(nl -> nl.addAddress(index, InetAddress.getByName("ff02::5"), 64, true)))
+                .isInstanceOf(LinuxIoException.class)
+                .hasMessageContaining("cannot add ff02::5/64 to eth0 (#" + index + ")")
+                .hasMessageContaining("kernel: ")
+                .hasMessageContaining("EADDRNOTAVAIL");
+    }
+
+    @Test
     void neighbourLookupReturnsTheKernelEntryOrEmpty() throws Exception {
         a.exec("ip", "neigh", "replace", "192.0.2.77", "lladdr", "02:00:00:00:00:77", "dev", "eth0", "nud", "stale");
         a.exec("ip", "-6", "neigh", "replace", "2001:db8::77", "lladdr", "02:00:00:00:06:77", "dev", "eth0", "nud", "reachable");

@@ -20,6 +20,7 @@ public final class CtClient implements AutoCloseable {
     private static final int RECEIVE_BUFFER = 4 * 1024 * 1024;
     private static final int ENOENT = 2;
     private static final int EEXIST = 17;
+    private static final int EBUSY = 16;
 
     private final NetlinkSocket socket;
     private long malformed;
@@ -75,50 +76,69 @@ public final class CtClient implements AutoCloseable {
 
     /**
      * Applies {@code writes} in order, {@value #MAX_BATCH} requests per datagram. TCP entries are
-     * written BE_LIBERAL in both directions. NAT'd connections are created with their binding; if
-     * one exists already it is updated without the binding (the kernel cannot change NAT in place).
-     * Deleting an absent connection counts as done.
+     * written BE_LIBERAL in both directions. Two refusals are retried once in a narrower form:
+     * a NAT'd connection that already exists (EEXIST: the kernel cannot change NAT in place) is
+     * updated without its binding, and an update that would clear SEEN_REPLY or ASSURED (EBUSY:
+     * those bits can only be set) is applied without status. Deleting an absent connection counts
+     * as done.
      */
     public WriteReport write(List<? extends CtWrite> writes) {
+        List<Attempt> pending = new ArrayList<>(writes.size());
+        for (CtWrite w : writes) {
+            pending.add(new Attempt(w, w instanceof CtWrite.Upsert u && u.state().isNatted(), true));
+        }
         int applied = 0;
         List<WriteReport.Failure> failures = new ArrayList<>();
-        List<CtWrite> natRetries = new ArrayList<>();
-        for (int from = 0; from < writes.size(); from += MAX_BATCH) {
-            applied += sendBatch(writes.subList(from, Math.min(writes.size(), from + MAX_BATCH)), true, failures, natRetries);
-        }
-        for (int from = 0; from < natRetries.size(); from += MAX_BATCH) {
-            applied += sendBatch(natRetries.subList(from, Math.min(natRetries.size(), from + MAX_BATCH)), false, failures, null);
+        while (!pending.isEmpty()) {
+            List<Attempt> retries = new ArrayList<>();
+            for (int from = 0; from < pending.size(); from += MAX_BATCH) {
+                applied += sendBatch(pending.subList(from, Math.min(pending.size(), from + MAX_BATCH)), failures, retries);
+            }
+            pending = retries;
         }
         return new WriteReport(applied, failures);
     }
 
-    /** Sends one batch; returns how many writes it applied (retried and failed ones excluded). */
-    private int sendBatch(List<? extends CtWrite> batch, boolean natAllowed,
-                          List<WriteReport.Failure> failures, List<CtWrite> natRetries) {
+    /** One form of sending a write: with or without NAT binding and status. */
+    private record Attempt(CtWrite write, boolean nat, boolean status) {
+        NetlinkRequest request(boolean ack) {
+            return switch (write) {
+                case CtWrite.Upsert u -> CtMessages.upsertRequest(u.state(), nat, status, ack);
+                case CtWrite.Delete d -> CtMessages.deleteRequest(d.key(), ack);
+            };
+        }
+
+        /** The narrower form to retry after {@code errno}, or null when there is none. */
+        Attempt retryAfter(int errno) {
+            if (errno == EEXIST && nat) {
+                return new Attempt(write, false, status);
+            }
+            if (errno == EBUSY && status && write instanceof CtWrite.Upsert) {
+                return new Attempt(write, false, false);
+            }
+            return null;
+        }
+    }
+
+    /** Sends one batch; returns how many writes it applied. */
+    private int sendBatch(List<Attempt> batch, List<WriteReport.Failure> failures, List<Attempt> retries) {
         List<NetlinkRequest> requests = new ArrayList<>(batch.size());
-        boolean[] withNat = new boolean[batch.size()];
         for (int i = 0; i < batch.size(); i++) {
             // Errors are always reported; one ack on the last request marks the end of the batch.
-            boolean ack = i == batch.size() - 1;
-            switch (batch.get(i)) {
-                case CtWrite.Upsert u -> {
-                    withNat[i] = natAllowed && u.state().isNatted();
-                    requests.add(CtMessages.upsertRequest(u.state(), withNat[i], ack));
-                }
-                case CtWrite.Delete d -> requests.add(CtMessages.deleteRequest(d.key(), ack));
-            }
+            requests.add(batch.get(i).request(i == batch.size() - 1));
         }
         int[] errors = socket.transactBatch(requests);
         int applied = 0;
         for (int i = 0; i < errors.length; i++) {
             int errno = -errors[i];
-            CtWrite w = batch.get(i);
-            if (errno == 0 || (w instanceof CtWrite.Delete && errno == ENOENT)) {
+            Attempt a = batch.get(i);
+            Attempt retry = errno == 0 ? null : a.retryAfter(errno);
+            if (errno == 0 || (a.write() instanceof CtWrite.Delete && errno == ENOENT)) {
                 applied++;
-            } else if (errno == EEXIST && withNat[i] && natRetries != null) {
-                natRetries.add(w);
+            } else if (retry != null) {
+                retries.add(retry);
             } else {
-                failures.add(new WriteReport.Failure(w, errno));
+                failures.add(new WriteReport.Failure(a.write(), errno));
             }
         }
         return applied;

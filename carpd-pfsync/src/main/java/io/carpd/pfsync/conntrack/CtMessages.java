@@ -191,9 +191,10 @@ public final class CtMessages {
     /**
      * A request that creates {@code s}, or updates it when it exists. With {@code withNat} the NAT
      * binding is sent too, which the kernel accepts only on creation, so the request is exclusive
-     * and the caller retries an EEXIST answer without NAT.
+     * and the caller retries an EEXIST answer without NAT. Without {@code withStatus} the status
+     * is left as the kernel has it (only valid for updates; creation derives it from the tuples).
      */
-    public static NetlinkRequest upsertRequest(ConnState s, boolean withNat, boolean ack) {
+    public static NetlinkRequest upsertRequest(ConnState s, boolean withNat, boolean withStatus, boolean ack) {
         int flags = NetlinkRequest.NLM_F_CREATE | (withNat ? NetlinkRequest.NLM_F_EXCL : 0) | (ack ? NetlinkRequest.NLM_F_ACK : 0);
         NetlinkRequest r = nfgen(new NetlinkRequest(CT_NEW, flags), s.family());
         writeTuple(r, CTA_TUPLE_ORIG, s.original());
@@ -207,7 +208,9 @@ public final class CtMessages {
         // The kernel requires a timeout on creation; a state that lost its timeout gets a short one
         // rather than being refused, and the next update from the peer corrects it.
         r.attr(CTA_TIMEOUT, be32(s.timeoutSeconds() == ConnState.NO_TIMEOUT ? 60 : s.timeoutSeconds()));
-        r.attr(CTA_STATUS, be32(writableStatus(s.status())));
+        if (withStatus) {
+            r.attr(CTA_STATUS, be32(writableStatus(s.status())));
+        }
         if (s.protocol() == Tuple.TCP && s.tcp() != null) {
             writeTcp(r, s.tcp());
         }

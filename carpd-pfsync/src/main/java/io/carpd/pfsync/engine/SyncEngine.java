@@ -42,6 +42,7 @@ public final class SyncEngine {
         boolean announced;
         boolean staleInBulk;
         long peerExpiresAt;
+        long lastLocalAt = Long.MIN_VALUE;
 
         Entry(ConnState state, boolean fromPeer) {
             this.state = state;
@@ -123,7 +124,7 @@ public final class SyncEngine {
             case SyncEvent.Start s -> start(now, out);
             case SyncEvent.LocalUpsert u -> localUpsert(u.state(), now);
             case SyncEvent.LocalDestroy d -> localDestroy(d.key(), now);
-            case SyncEvent.LocalDump d -> localDump(d.states(), now);
+            case SyncEvent.LocalDump d -> localDump(d.states(), d.startedAt(), now);
             case SyncEvent.Connected c -> connected(c.peerNodeId(), now, out);
             case SyncEvent.Disconnected d -> disconnected(d.reason(), out);
             case SyncEvent.FrameReceived f -> frameReceived(f.seq(), f.records(), now, out);
@@ -160,6 +161,7 @@ public final class SyncEngine {
                 counters.takenOver++;
             }
         }
+        e.lastLocalAt = now;
         enqueueUpsert(k, e, now);
     }
 
@@ -178,8 +180,11 @@ public final class SyncEngine {
         enqueue(k, new Queued(false, FrameCodec.recordSize(new SyncRecord.StateDelete(k))), now);
     }
 
-    /** Diff against a full dump: new or changed states are queued, missing local ones deleted. */
-    private void localDump(java.util.Collection<ConnState> states, long now) {
+    /**
+     * Diff against a full dump: new or changed states are queued, missing local ones deleted.
+     * Entries changed by events after the dump started are newer than the dump and left alone.
+     */
+    private void localDump(java.util.Collection<ConnState> states, long startedAt, long now) {
         Set<ConnKey> seen = new HashSet<>();
         for (ConnState s : states) {
             ConnKey k = s.key();
@@ -189,7 +194,7 @@ public final class SyncEngine {
                 e = new Entry(s, false);
                 table.put(k, e);
                 enqueueUpsert(k, e, now);
-            } else if (e.fromPeer) {
+            } else if (e.fromPeer || e.lastLocalAt >= startedAt) {
                 continue;
             } else {
                 boolean changed = !sameExceptTimeout(e.state, s);
@@ -206,7 +211,8 @@ public final class SyncEngine {
         }
         List<ConnKey> gone = new ArrayList<>();
         for (Map.Entry<ConnKey, Entry> me : table.entrySet()) {
-            if (!me.getValue().fromPeer && !seen.contains(me.getKey())) {
+            Entry e = me.getValue();
+            if (!e.fromPeer && e.lastLocalAt < startedAt && !seen.contains(me.getKey())) {
                 gone.add(me.getKey());
             }
         }

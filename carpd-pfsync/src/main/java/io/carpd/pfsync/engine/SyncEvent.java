@@ -19,8 +19,12 @@ public sealed interface SyncEvent {
     /** The local kernel destroyed a connection. */
     record LocalDestroy(ConnKey key) implements SyncEvent {}
 
-    /** A full dump of the local table (after an event overrun, or periodically for refreshes). */
-    record LocalDump(Collection<ConnState> states) implements SyncEvent {}
+    /**
+     * A full dump of the local table (after an event overrun, or periodically for refreshes),
+     * started at monotonic time {@code startedAt}: changes the engine saw after that are newer
+     * than the dump and win over it.
+     */
+    record LocalDump(Collection<ConnState> states, long startedAt) implements SyncEvent {}
 
     /** The sync connection completed its handshake with peer {@code peerNodeId}. */
     record Connected(int peerNodeId) implements SyncEvent {}

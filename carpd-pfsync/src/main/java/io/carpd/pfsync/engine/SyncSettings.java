@@ -45,6 +45,11 @@ public record SyncSettings(int maxFrameBytes, long flushDelayNanos, long keepali
         }
     }
 
+    /** Defaults with the bulk timeout and demotion of the {@code sync:} configuration section. */
+    public static SyncSettings forConfig(io.carpd.core.config.SyncConfig config) {
+        return defaults(Math.max(1, config.bulkTimeout().toSeconds()), config.demotion());
+    }
+
     /** 16 KiB frames, 50 ms flush, 1 s keepalive, 3 s peer timeout, bulk timeout and demotion as given. */
     public static SyncSettings defaults(long bulkTimeoutSeconds, int demotion) {
         return new SyncSettings(16 * 1024, TimeUnit.MILLISECONDS.toNanos(50), TimeUnit.SECONDS.toNanos(1),

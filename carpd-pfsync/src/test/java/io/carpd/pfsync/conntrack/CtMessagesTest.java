@@ -28,7 +28,7 @@ class CtMessagesTest {
     }
 
     private static ConnState roundTrip(ConnState s) {
-        NetlinkMessage m = asReceived(CtMessages.upsertRequest(s, false, true), 9);
+        NetlinkMessage m = asReceived(CtMessages.upsertRequest(s, false, true, true), 9);
         assertThat(m.type()).isEqualTo(CtMessages.CT_NEW);
         assertThat(m.sequence()).isEqualTo(9);
         assertThat(m.flags() & NetlinkRequest.NLM_F_CREATE).isNotZero();
@@ -82,8 +82,8 @@ class CtMessagesTest {
                 Tuple.ports(ip("192.0.2.10"), ip("198.51.100.9"), Tuple.TCP, 40000, 443),
                 Tuple.ports(ip("198.51.100.9"), ip("203.0.113.4"), Tuple.TCP, 443, 61000), 0x6, 60, 0, null);
         assertThat(snat.isNatted()).isTrue();
-        NetlinkMessage with = asReceived(CtMessages.upsertRequest(snat, true, false), 1);
-        NetlinkMessage without = asReceived(CtMessages.upsertRequest(snat, false, false), 2);
+        NetlinkMessage with = asReceived(CtMessages.upsertRequest(snat, true, true, false), 1);
+        NetlinkMessage without = asReceived(CtMessages.upsertRequest(snat, false, true, false), 2);
         assertThat(with.flags() & NetlinkRequest.NLM_F_EXCL).isNotZero();
         assertThat(with.payload().limit()).isGreaterThan(without.payload().limit());
         assertThat(CtMessages.parse(with).reply()).isEqualTo(snat.reply());
@@ -94,7 +94,7 @@ class CtMessagesTest {
         ConnState s = new ConnState(0, Family.INET,
                 Tuple.ports(ip("192.0.2.1"), ip("192.0.2.2"), Tuple.UDP, 1, 2),
                 Tuple.ports(ip("192.0.2.2"), ip("192.0.2.1"), Tuple.UDP, 2, 1), 0, 30, 0, null);
-        NetlinkMessage m = asReceived(CtMessages.upsertRequest(s, false, false), 1);
+        NetlinkMessage m = asReceived(CtMessages.upsertRequest(s, false, true, false), 1);
         // Cut the message inside the reply tuple: the parser must notice, not invent a tuple.
         ByteBuffer cut = m.payload().slice(0, 4 + 4 + 40 + 20).order(ByteOrder.nativeOrder());
         assertThatThrownBy(() -> CtMessages.parse(new NetlinkMessage(m.type(), m.flags(), 1, 0, cut)))

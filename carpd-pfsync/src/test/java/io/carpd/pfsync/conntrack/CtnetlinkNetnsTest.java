@@ -159,6 +159,10 @@ class CtnetlinkNetnsTest {
                 Tuple.icmp(ip("192.0.2.10"), ip("192.0.2.20"), Tuple.ICMP, 8, 0, 4242),
                 Tuple.icmp(ip("192.0.2.20"), ip("192.0.2.10"), Tuple.ICMP, 0, 0, 4242),
                 ConnState.STATUS_SEEN_REPLY, 25, 0, null);
+        ConnState icmp6 = new ConnState(0, Family.INET6,
+                Tuple.icmp(ip("2001:db8::10"), ip("2001:db8::20"), Tuple.ICMPV6, 128, 0, 4343),
+                Tuple.icmp(ip("2001:db8::20"), ip("2001:db8::10"), Tuple.ICMPV6, 129, 0, 4343),
+                ConnState.STATUS_SEEN_REPLY, 25, 0, null);
         ConnState snat = new ConnState(0, Family.INET,
                 Tuple.ports(ip("192.0.2.10"), ip("198.51.100.99"), Tuple.TCP, 40001, 443),
                 Tuple.ports(ip("198.51.100.99"), ip("203.0.113.4"), Tuple.TCP, 443, 61001),
@@ -169,9 +173,9 @@ class CtnetlinkNetnsTest {
              CtEventSource events = fw.call(() -> CtEventSource.open(1 << 20))) {
             events.ignoreOrigin(ct.portId());
             WriteReport r = ct.write(List.of(new CtWrite.Upsert(tcp), new CtWrite.Upsert(udp6),
-                    new CtWrite.Upsert(icmp), new CtWrite.Upsert(snat)));
+                    new CtWrite.Upsert(icmp), new CtWrite.Upsert(snat), new CtWrite.Upsert(icmp6)));
             assertThat(r.failures()).isEmpty();
-            assertThat(r.applied()).isEqualTo(4);
+            assertThat(r.applied()).isEqualTo(5);
 
             String list = fw.exec("conntrack", "-L");
             assertThat(list).containsPattern("tcp .*ESTABLISHED src=192\\.0\\.2\\.10 dst=192\\.0\\.2\\.20 sport=40000 dport=22 "
@@ -181,6 +185,8 @@ class CtnetlinkNetnsTest {
                     + "src=198\\.51\\.100\\.99 dst=203\\.0\\.113\\.4 sport=443 dport=61001");
             String list6 = fw.exec("conntrack", "-L", "-f", "ipv6", "-w", "7");
             assertThat(list6).containsPattern("udp .*src=2001:db8::10 dst=2001:db8::20 sport=5000 dport=53");
+            assertThat(fw.exec("conntrack", "-L", "-f", "ipv6"))
+                    .containsPattern("icmpv6 .*src=2001:db8::10 dst=2001:db8::20 type=128 code=0 id=4343");
 
             List<ConnState> dump = ct.dump();
             ConnState dumped = dump.stream().filter(s -> s.key().equals(tcp.key())).findFirst().orElseThrow();
@@ -202,19 +208,26 @@ class CtnetlinkNetnsTest {
             assertThat(again.applied()).isEqualTo(2);
             assertThat(fw.exec("conntrack", "-L", "-p", "tcp", "--dport", "22")).contains("mark=7");
 
+            // An older copy without ASSURED cannot clear the bit (EBUSY): it is applied without status.
+            WriteReport older = ct.write(List.of(new CtWrite.Upsert(new ConnState(0, Family.INET, tcp.original(),
+                    tcp.reply(), ConnState.STATUS_SEEN_REPLY, 1500, 7, tcp.tcp()))));
+            assertThat(older.failures()).isEmpty();
+            assertThat(older.applied()).isEqualTo(1);
+            assertThat(fw.exec("conntrack", "-L", "-p", "tcp", "--dport", "22")).contains("[ASSURED]");
+
             // Our own writes must not come back as events.
             List<CtEvent> seen = new ArrayList<>();
-            for (int i = 0; i < 30 && events.echoesIgnored() < 6; i++) {
+            for (int i = 0; i < 30 && events.echoesIgnored() < 7; i++) {
                 events.poll(100, seen::add);
             }
-            assertThat(events.echoesIgnored()).isGreaterThanOrEqualTo(6);
+            assertThat(events.echoesIgnored()).isGreaterThanOrEqualTo(7);
             assertThat(seen).noneMatch(e -> e instanceof CtEvent.New n && n.state().key().equals(tcp.key()));
 
             WriteReport del = ct.write(List.of(new CtWrite.Delete(tcp.key()), new CtWrite.Delete(udp6.key()),
-                    new CtWrite.Delete(icmp.key()), new CtWrite.Delete(snat.key())));
+                    new CtWrite.Delete(icmp.key()), new CtWrite.Delete(snat.key()), new CtWrite.Delete(icmp6.key())));
             assertThat(del.failures()).isEmpty();
             assertThat(fw.exec("conntrack", "-L")).doesNotContain("dport=22 ").doesNotContain("type=8 code=0 id=4242");
-            assertThat(fw.exec("conntrack", "-L", "-f", "ipv6")).doesNotContain("dport=53");
+            assertThat(fw.exec("conntrack", "-L", "-f", "ipv6")).doesNotContain("dport=53").doesNotContain("id=4343");
             assertThat(ct.write(List.of(new CtWrite.Delete(tcp.key()))).applied())
                     .as("deleting an absent entry is done, not an error").isEqualTo(1);
         }

@@ -280,10 +280,15 @@ class SyncEngineTest {
         // event reaching us, 9002 is unchanged, 9003 is new.
         p.runUntil(p.now + 25 * S);
         p.aOut.clear();
-        p.toA(new SyncEvent.LocalDump(List.of(udp(9000, 180), tcp(9002, TcpInfo.ESTABLISHED, 375), udp(9003, 30))));
+        long dumpStarted = p.now;
+        p.now += MS;
+        // 9004 appears through an event while the dump is in flight: the dump cannot know it.
+        p.toA(new SyncEvent.LocalUpsert(udp(9004, 30)));
+        p.toA(new SyncEvent.LocalDump(List.of(udp(9000, 180), tcp(9002, TcpInfo.ESTABLISHED, 375), udp(9003, 30)), dumpStarted));
         p.runUntil(p.now + 100 * MS);
-        assertThat(upserts(p.aOut)).containsExactlyInAnyOrder(udp(9000, 180), udp(9003, 30));
-        assertThat(sentRecords(p.aOut)).contains(new SyncRecord.StateDelete(udp(9001, 30).key()));
+        assertThat(upserts(p.aOut)).containsExactlyInAnyOrder(udp(9000, 180), udp(9003, 30), udp(9004, 30));
+        assertThat(sentRecords(p.aOut).stream().filter(r -> r instanceof SyncRecord.StateDelete))
+                .containsExactly(new SyncRecord.StateDelete(udp(9001, 30).key()));
         assertThat(p.a.counters().refreshes()).isEqualTo(1);
     }
 }

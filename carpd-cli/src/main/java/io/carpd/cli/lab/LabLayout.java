@@ -1,0 +1,45 @@
+package io.carpd.cli.lab;
+
+import java.nio.file.Path;
+
+/** Where a lab keeps its record, configs, logs and each daemon's runtime and state directories. */
+public record LabLayout(Path dir) {
+
+    /** Parent of the default lab directories; never /run/carpd, so a real carpd is never touched. */
+    public static final Path DEFAULT_ROOT = Path.of("/tmp/carpd-lab");
+
+    /** The default directory of the lab with the given namespace prefix. */
+    public static LabLayout forPrefix(String prefix) {
+        String name = prefix.replaceAll("[-_]+$", "");
+        return new LabLayout(DEFAULT_ROOT.resolve(name.isEmpty() ? prefix : name));
+    }
+
+    /** The lab's record of what it created (namespaces, profile). */
+    public Path stateFile() {
+        return dir.resolve("lab.properties");
+    }
+
+    public Path config(LabNode fw) {
+        return dir.resolve(fw.label() + ".yaml");
+    }
+
+    public Path log(LabNode node) {
+        return dir.resolve(node.label() + ".log");
+    }
+
+    public Path pidFile(LabNode fw) {
+        return dir.resolve(fw.label() + ".pid");
+    }
+
+    public Path runtimeDir(LabNode fw) {
+        return dir.resolve(fw.label()).resolve("run");
+    }
+
+    public Path stateDir(LabNode fw) {
+        return dir.resolve(fw.label()).resolve("state");
+    }
+
+    public Path passwordFile(LabNode fw) {
+        return dir.resolve(fw.label()).resolve("carp.pass");
+    }
+}

@@ -1,0 +1,73 @@
+package io.carpd.cli.lab;
+
+/**
+ * CARP parameters for the two lab firewalls.
+ *
+ * @param advbase       advertisement base interval in seconds (0 = sub-second, skew only)
+ * @param fw1Advskew    fw1's skew (the preferred master)
+ * @param fw2Advskew    fw2's skew
+ * @param password      shared CARP password
+ * @param fw2Password   fw2's password; differs from {@code password} only to provoke HMAC failures
+ * @param unicastPeers  configure each VHID with the peer firewall's address instead of multicast
+ */
+public record LabProfile(int advbase, int fw1Advskew, int fw2Advskew, String password, String fw2Password,
+                         boolean unicastPeers) {
+
+    public static final String DEFAULT_PASSWORD = "carplab-demo";
+
+    public LabProfile {
+        if (advbase < 0 || advbase > 255) {
+            throw new IllegalArgumentException("advbase " + advbase + " is out of range 0..255");
+        }
+        for (int skew : new int[] {fw1Advskew, fw2Advskew}) {
+            if (skew < 0 || skew > 254) {
+                throw new IllegalArgumentException("advskew " + skew + " is out of range 0..254");
+            }
+        }
+        if (password == null || password.isEmpty() || fw2Password == null || fw2Password.isEmpty()) {
+            throw new IllegalArgumentException("CARP passwords must not be empty");
+        }
+    }
+
+    /** The reference deployment: advbase 1, fw1 advskew 0, fw2 advskew 100, multicast. */
+    public static LabProfile reference() {
+        return new LabProfile(1, 0, 100, DEFAULT_PASSWORD, DEFAULT_PASSWORD, false);
+    }
+
+    /** Sub-second failover: advbase 0 with the given skews. */
+    public static LabProfile subSecond(int fw1Advskew, int fw2Advskew) {
+        return new LabProfile(0, fw1Advskew, fw2Advskew, DEFAULT_PASSWORD, DEFAULT_PASSWORD, false);
+    }
+
+    public LabProfile withUnicastPeers() {
+        return new LabProfile(advbase, fw1Advskew, fw2Advskew, password, fw2Password, true);
+    }
+
+    public LabProfile withFw2Password(String wrong) {
+        return new LabProfile(advbase, fw1Advskew, fw2Advskew, password, wrong, unicastPeers);
+    }
+
+    public int advskew(LabNode fw) {
+        return fw == LabNode.FW1 ? fw1Advskew : fw2Advskew;
+    }
+
+    public String password(LabNode fw) {
+        return fw == LabNode.FW1 ? password : fw2Password;
+    }
+
+    /**
+     * Seconds fw2 waits after fw1's last advert before taking over: the protocol floor of a hard
+     * failover (BSD-classic master-down 3 × advbase + advskew/256; with advbase 0, 3 × advskew/256;
+     * never below 3/256 s).
+     */
+    public double masterDownSeconds() {
+        double s = advbase == 0 ? 3.0 * fw2Advskew / 256.0 : 3.0 * advbase + fw2Advskew / 256.0;
+        return Math.max(s, 3.0 / 256);
+    }
+
+    /** Advert period of the master (fw1). */
+    public double advertIntervalSeconds() {
+        double s = advbase + fw1Advskew / 256.0;
+        return s == 0 ? 1.0 / 256 : s;
+    }
+}

@@ -1,0 +1,287 @@
+package io.carpd.pfsync.link;
+
+import io.carpd.pfsync.conntrack.CtClient;
+import io.carpd.pfsync.conntrack.CtEvent;
+import io.carpd.pfsync.conntrack.CtEventSource;
+import io.carpd.pfsync.conntrack.CtWrite;
+import io.carpd.pfsync.conntrack.WriteReport;
+import io.carpd.pfsync.engine.PeerState;
+import io.carpd.pfsync.engine.PeerStatus;
+import io.carpd.pfsync.engine.SyncAction;
+import io.carpd.pfsync.engine.SyncEngine;
+import io.carpd.pfsync.engine.SyncEvent;
+import io.carpd.pfsync.engine.SyncSettings;
+import io.carpd.pfsync.wire.SyncRecord;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * State sync for one node, running: the {@link SyncEngine} lives on the sync link's event loop;
+ * a platform thread reads conntrack events and hands them over; a second platform thread owns the
+ * request socket and performs kernel writes (peer states, write-through: they are in the kernel
+ * before any takeover) and dumps (after an event overrun, and every {@code dumpInterval} so that
+ * silently refreshed timeouts reach the peer). Blocking netlink work never runs on the loop.
+ */
+public final class StateSync implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(StateSync.class);
+    private static final int EVENT_BUFFER_BYTES = 16 << 20;
+
+    /** What the node around us must know. Called on the sync event loop. */
+    public interface Listener {
+        /** Set the "sync not complete" demotion (0 clears); e.g. NodeEvent.SetDemotion("carp", "pfsync", value). */
+        void demotion(int value, String reason);
+
+        void peerState(PeerState from, PeerState to, String reason);
+    }
+
+    private final SyncEngine engine;
+    private final SyncLink link;
+    private final EventLoop loop;
+    private final Listener listener;
+    private final Duration dumpInterval;
+    private final java.util.Set<java.net.InetAddress> linkAddresses;
+    private final ExecutorService kernelWriter = Executors.newSingleThreadExecutor(
+            r -> Thread.ofPlatform().name("sync-kernel-writer").daemon(true).unstarted(r));
+    private final AtomicLong kernelWrites = new AtomicLong();
+    private final AtomicLong kernelWriteFailures = new AtomicLong();
+    private CtClient kernel;
+    private CtEventSource events;
+    private Thread reader;
+    private ScheduledFuture<?> timer;
+    private volatile boolean closing;
+
+    public StateSync(LinkSettings linkSettings, SyncSettings syncSettings, Duration dumpInterval, Listener listener) {
+        this.engine = new SyncEngine(syncSettings);
+        this.listener = listener;
+        this.dumpInterval = dumpInterval;
+        this.linkAddresses = java.util.Set.of(linkSettings.local(), linkSettings.peer());
+        this.link = new SyncLink(linkSettings, new SyncLink.Listener() {
+            @Override
+            public void established(int peerNodeId, int version) {
+                handle(new SyncEvent.Connected(peerNodeId));
+            }
+
+            @Override
+            public void frame(long seq, List<SyncRecord> records) {
+                handle(new SyncEvent.FrameReceived(seq, records));
+            }
+
+            @Override
+            public void lost(String reason) {
+                handle(new SyncEvent.Disconnected(reason));
+            }
+
+            @Override
+            public void writable() {
+                handle(new SyncEvent.Tick());
+            }
+        });
+        this.loop = link.eventLoop();
+    }
+
+    /**
+     * Opens the kernel sockets and the link, takes the first dump and starts the engine. Call from
+     * a thread in the network namespace of the firewall: every socket is created here.
+     */
+    public void start() throws Exception {
+        warnAboutEventSysctl();
+        kernel = CtClient.open();
+        events = CtEventSource.open(EVENT_BUFFER_BYTES);
+        events.ignoreOrigin(kernel.portId());
+        reader = Thread.ofPlatform().name("sync-conntrack-events").daemon(true).start(this::readEvents);
+        loop.submit(() -> handle(new SyncEvent.Start())).sync();
+        dump();
+        link.start();
+        if (!dumpInterval.isZero()) {
+            loop.scheduleAtFixedRate(this::dump, dumpInterval.toNanos(), dumpInterval.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * With the kernel's default "events when someone listens" (2), connections that began before
+     * carpd subscribed never report their end, so their copies linger on the peer until they time
+     * out there. A firewall running carpd should set 1; we say so rather than change it.
+     */
+    private static void warnAboutEventSysctl() {
+        java.nio.file.Path p = java.nio.file.Path.of("/proc/sys/net/netfilter/nf_conntrack_events");
+        try {
+            String v = java.nio.file.Files.readString(p).trim();
+            if (!v.equals("1")) {
+                log.warn("sync: net.netfilter.nf_conntrack_events is {}; set it to 1 so that connections opened "
+                        + "before carpd started also report their end", v);
+            }
+        } catch (java.io.IOException e) {
+            log.warn("sync: cannot read {}: {}", p, e.getMessage());
+        }
+    }
+
+    private void readEvents() {
+        while (!closing) {
+            try {
+                events.poll(-1, ev -> {
+                    switch (ev) {
+                        case CtEvent.New n when synced(n.state()) -> loop.execute(() -> handle(new SyncEvent.LocalUpsert(n.state())));
+                        case CtEvent.Update u when synced(u.state()) -> loop.execute(() -> handle(new SyncEvent.LocalUpsert(u.state())));
+                        case CtEvent.Destroy d when synced(d.state()) -> loop.execute(() -> handle(new SyncEvent.LocalDestroy(d.state().key())));
+                        case CtEvent.New n -> { }
+                        case CtEvent.Update u -> { }
+                        case CtEvent.Destroy d -> { }
+                        case CtEvent.Overrun o -> {
+                            log.warn("sync: conntrack events were lost (receive buffer {} bytes); resyncing by dump",
+                                    events.receiveBuffer());
+                            dump();
+                        }
+                    }
+                });
+            } catch (RuntimeException e) {
+                if (!closing) {
+                    log.error("sync: conntrack event reader failed; resyncing by dump", e);
+                    dump();
+                }
+            }
+        }
+    }
+
+    /**
+     * The sync link's own connection exists on both nodes with its own live state; syncing it
+     * would make the two copies overwrite each other, so connections of the link's addresses stay
+     * local (pfsync likewise never syncs its own traffic).
+     */
+    private boolean synced(io.carpd.pfsync.conntrack.ConnState s) {
+        return !linkAddresses.contains(s.original().src()) && !linkAddresses.contains(s.original().dst())
+                && !linkAddresses.contains(s.reply().src()) && !linkAddresses.contains(s.reply().dst());
+    }
+
+    private void dump() {
+        kernelWriter.execute(() -> {
+            long started = System.nanoTime();
+            try {
+                var states = kernel.dump().stream().filter(this::synced).toList();
+                loop.execute(() -> handle(new SyncEvent.LocalDump(states, started)));
+            } catch (RuntimeException e) {
+                log.error("sync: conntrack dump failed", e);
+            }
+        });
+    }
+
+    private void handle(SyncEvent event) {
+        if (closing) {
+            return;
+        }
+        List<SyncAction> actions = engine.handle(event, System.nanoTime());
+        for (SyncAction a : actions) {
+            switch (a) {
+                case SyncAction.SendFrame f -> link.send(f.seq(), f.records());
+                case SyncAction.WriteKernel w -> writeKernel(w.writes());
+                case SyncAction.SetDemotion d -> listener.demotion(d.value(), d.reason());
+                case SyncAction.PeerStateChanged p -> {
+                    log.info("sync: peer {} -> {} ({})", p.from(), p.to(), p.reason());
+                    listener.peerState(p.from(), p.to(), p.reason());
+                }
+                case SyncAction.CloseLink c -> link.disconnect(c.reason());
+                case SyncAction.ArmTimer t -> arm(t.atNanos());
+            }
+        }
+    }
+
+    private void arm(long atNanos) {
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        long delay = Math.max(0, atNanos - System.nanoTime());
+        timer = loop.schedule(() -> {
+            // A full outbound buffer holds back bulk steps; liveness still ticks every 10 ms.
+            if (!link.writable() && engine.status().state() != PeerState.DISCONNECTED) {
+                timer = loop.schedule(() -> handle(new SyncEvent.Tick()), 10, TimeUnit.MILLISECONDS);
+                return;
+            }
+            handle(new SyncEvent.Tick());
+        }, delay, TimeUnit.NANOSECONDS);
+    }
+
+    private void writeKernel(List<CtWrite> writes) {
+        kernelWriter.execute(() -> {
+            try {
+                WriteReport r = kernel.write(writes);
+                kernelWrites.addAndGet(r.applied());
+                if (!r.failures().isEmpty()) {
+                    kernelWriteFailures.addAndGet(r.failures().size());
+                    log.warn("sync: kernel refused {} of {} peer states, first: {}", r.failures().size(), writes.size(),
+                            r.failures().getFirst());
+                }
+            } catch (RuntimeException e) {
+                kernelWriteFailures.addAndGet(writes.size());
+                log.error("sync: writing {} peer states into the kernel failed", writes.size(), e);
+            }
+        });
+    }
+
+    /**
+     * Completes once every kernel write handed out before this call is done. The takeover path
+     * waits on it before adding VIPs, so the peer's states are in the kernel when traffic arrives.
+     */
+    public CompletableFuture<Void> kernelWritesDone() {
+        return CompletableFuture.runAsync(() -> { }, kernelWriter);
+    }
+
+    /** The engine's view, fetched on its loop. */
+    public CompletableFuture<PeerStatus> status() {
+        CompletableFuture<PeerStatus> f = new CompletableFuture<>();
+        loop.execute(() -> f.complete(engine.status()));
+        return f;
+    }
+
+    public long kernelWrites() {
+        return kernelWrites.get();
+    }
+
+    public long kernelWriteFailures() {
+        return kernelWriteFailures.get();
+    }
+
+    public SyncLink link() {
+        return link;
+    }
+
+    /** Stops everything; idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        if (events != null) {
+            events.wakeUp();
+        }
+        if (reader != null) {
+            try {
+                reader.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        link.close();
+        kernelWriter.shutdown();
+        try {
+            kernelWriter.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (events != null) {
+            events.close();
+        }
+        if (kernel != null) {
+            kernel.close();
+        }
+    }
+}
