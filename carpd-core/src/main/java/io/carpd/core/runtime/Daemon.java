@@ -42,6 +42,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -518,7 +519,8 @@ public final class Daemon implements ControlPlane, AutoCloseable {
 
     /**
      * Re-reads the config file and applies VHID changes: removed VHIDs bow out and release, added
-     * ones start as BACKUP, changed ones are removed and added again (their HMAC or timers changed).
+     * ones start as BACKUP, ones with new election parameters only are reconfigured in place (no
+     * failover), and ones whose VIPs, password or peers changed are removed and added again.
      * Settings that only a restart can change are kept, with a warning.
      */
     @Override
@@ -552,7 +554,7 @@ public final class Daemon implements ControlPlane, AutoCloseable {
         long now = scheduler.nanoTime();
         for (var e : before.entrySet()) {
             VhidConfig replacement = after.get(e.getKey());
-            if (e.getValue().equals(replacement)) continue;
+            if (e.getValue().equals(replacement) || inPlace(e.getValue(), replacement)) continue;
             executor.execute(node.removeHost(e.getKey(), now));
             detach(e.getKey());
             submit(roles.removed(e.getKey(), "reload"));
@@ -565,6 +567,12 @@ public final class Daemon implements ControlPlane, AutoCloseable {
             VhidConfig previous = before.get(e.getKey());
             if (e.getValue().equals(previous)) continue;
             VhidConfig v = e.getValue();
+            if (inPlace(previous, v)) {
+                // Timers, skew, preemption or groups only: keep the state, no failover.
+                executor.execute(node.updateHost(new CarpNode.VhostSpec(v.key(), v.toVirtualHostConfig()), now));
+                changes.add("updated " + v.key() + " in place");
+                continue;
+            }
             boolean newLink = !links.containsKey(v.iface());
             List<NodeAction> actions = new ArrayList<>();
             if (newLink) {
@@ -584,6 +592,15 @@ public final class Daemon implements ControlPlane, AutoCloseable {
         String line = "configuration reloaded: " + (changes.isEmpty() ? "no changes" : String.join("; ", changes));
         history.record("reload", null, 0, line);
         return ReloadResult.applied(changes, warnings);
+    }
+
+    /**
+     * Whether a changed VHID can be reconfigured without a restart: same VIPs, password and peers
+     * (they make up its HMAC and where it sends), only election parameters differ.
+     */
+    private static boolean inPlace(VhidConfig before, VhidConfig after) {
+        return before != null && after != null && before.addresses().equals(after.addresses())
+                && Arrays.equals(before.password(), after.password()) && before.peers().equals(after.peers());
     }
 
     private static void keepRestartOnly(String key, Object running, Object next, List<String> warnings) {

@@ -29,9 +29,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Adverts and announcements as whole Ethernet frames through each interface's pcap handle.
- * Advert source address: the parent's first IPv4 address that is not a VIP, its IPv6 link-local
- * (falling back to a VIP of that family, as OpenBSD does). Unicast peers get the MAC the kernel's
+ * Adverts and announcements as whole Ethernet frames through each interface's pcap handle, the
+ * IP source chosen by {@link AdvertSource}. Unicast peers get the MAC the kernel's
  * neighbour table holds; an unknown one is skipped and counted, and a UDP probe makes the kernel
  * resolve it for the next advert. Loop-thread only (one frame buffer, one encoder).
  */
@@ -48,7 +47,7 @@ final class PcapFrames implements FrameOps {
      */
     record HostWire(CarpAuth auth, List<InetAddress> vips, List<InetAddress> peers, byte[] virtualMac) {
         boolean has(Family family) {
-            return vips.stream().anyMatch(a -> familyOf(a) == family);
+            return vips.stream().anyMatch(a -> AdvertSource.familyOf(a) == family);
         }
     }
 
@@ -103,8 +102,8 @@ final class PcapFrames implements FrameOps {
         List<IfAddress> own = netlink.addresses(link.index());
         for (Family family : Family.values()) {
             if (!host.has(family)) continue;
-            InetAddress src = sourceAddress(family, own, host);
-            List<InetAddress> peers = host.peers().stream().filter(p -> familyOf(p) == family).toList();
+            InetAddress src = AdvertSource.choose(family, own, allVips, host.vips());
+            List<InetAddress> peers = host.peers().stream().filter(p -> AdvertSource.familyOf(p) == family).toList();
             if (peers.isEmpty()) {
                 send(key, port, advert, host, family, srcMac, AdvertEncoder.multicastMac(family), src,
                         AdvertEncoder.group(family));
@@ -157,16 +156,6 @@ final class PcapFrames implements FrameOps {
         }
     }
 
-    /** The parent's own address for the advert's IP source; never one of the VIPs it may carry. */
-    private InetAddress sourceAddress(Family family, List<IfAddress> own, HostWire host) {
-        for (IfAddress a : own) {
-            if (familyOf(a.address()) != family || allVips.contains(a.address())) continue;
-            if (family == Family.INET) return a.address();
-            if (a.address().isLinkLocalAddress() && !a.tentative() && !a.dadFailed()) return a.address();
-        }
-        return host.vips().stream().filter(v -> familyOf(v) == family).findFirst().orElseThrow();
-    }
-
     private void probe(InetAddress peer) {
         try {
             if (prober == null) {
@@ -186,9 +175,5 @@ final class PcapFrames implements FrameOps {
         } catch (IOException e) {
             log.debug("closing the probe socket: {}", e.toString());
         }
-    }
-
-    private static Family familyOf(InetAddress a) {
-        return a instanceof Inet4Address ? Family.INET : Family.INET6;
     }
 }
