@@ -51,7 +51,7 @@ final class KeepalivedConfigWriter {
             if (subSecond) {
                 // VRRPv3 takes centisecond intervals; use the CARP master's advert period
                 c.append("  version 3\n");
-                c.append("  advert_int ").append(String.format(Locale.ROOT, "%.2f", profile.advertIntervalSeconds())).append('\n');
+                c.append("  advert_int ").append(String.format(Locale.ROOT, "%.2f", v3AdvertInterval(profile))).append('\n');
             } else {
                 c.append("  advert_int ").append(profile.advbase()).append('\n');
             }
@@ -63,6 +63,23 @@ final class KeepalivedConfigWriter {
             c.append("}\n");
         }
         return c.toString();
+    }
+
+    /**
+     * fw2's master-down interval under VRRP: 3 × advert_int + skew time, where the skew time is
+     * (256 − priority)/256 s in VRRPv2 and (256 − priority) × advert_int/256 in VRRPv3.
+     */
+    static double masterDownSeconds(LabProfile profile) {
+        int skew = 256 - Math.min(254, 256 - profile.fw2Advskew());
+        if (profile.advbase() == 0) {
+            double interval = v3AdvertInterval(profile);
+            return 3 * interval + skew * interval / 256;
+        }
+        return 3.0 * profile.advbase() + skew / 256.0;
+    }
+
+    private static double v3AdvertInterval(LabProfile profile) {
+        return Math.max(0.01, Math.round(profile.advertIntervalSeconds() * 100) / 100.0);
     }
 
     private static Path config(LabLayout layout, LabNode fw) {

@@ -9,7 +9,9 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -20,6 +22,10 @@ import java.util.regex.Pattern;
 public final class Lab implements AutoCloseable {
 
     private static final Duration STOP_GRACE = Duration.ofSeconds(3);
+    /** The one state gauge at 1 per VHID, e.g. {@code carpd_vip_state{interface="lan",state="MASTER",vhid="2"} 1.0}. */
+    private static final Pattern VIP_STATE = Pattern.compile(
+            "^carpd_vip_state\\{(?=[^}]*state=\"(\\w+)\")(?=[^}]*vhid=\"(\\d+)\")[^}]*\\}\\s+1(?:\\.0)?\\s*$",
+            Pattern.MULTILINE);
 
     private final LabLayout layout;
     private final LabRecord record;
@@ -54,8 +60,13 @@ public final class Lab implements AutoCloseable {
         }
         try {
             Files.createDirectories(layout.dir());
+            try (var files = Files.list(layout.dir())) {
+                for (Path f : files.filter(layout::isLog).toList()) {
+                    Files.delete(f);
+                }
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create lab directory " + layout.dir(), e);
+            throw new UncheckedIOException("cannot prepare lab directory " + layout.dir(), e);
         }
         Lab lab = new Lab(layout, LabRecord.create(layout.stateFile(), prefix, profile, daemon), launcher);
         if (cleanupOnExit) {
@@ -114,10 +125,14 @@ public final class Lab implements AutoCloseable {
 
     public LabStatus status() {
         Map<LabNode, List<Long>> pids = new EnumMap<>(LabNode.class);
+        Map<LabNode, Map<Integer, String>> states = new EnumMap<>(LabNode.class);
         for (LabNode fw : List.of(LabNode.FW1, LabNode.FW2)) {
             pids.put(fw, daemons.processes(fw).stream().map(ProcessHandle::pid).toList());
+            if (!pids.get(fw).isEmpty()) {
+                states.put(fw, carpStates(fw));
+            }
         }
-        return new LabStatus(daemons.kind(), topology.vipHolders(), pids);
+        return new LabStatus(daemons.kind(), topology.vipHolders(), pids, states);
     }
 
     /** Hard failure: SIGKILL the daemon, then take the firewall's links down (a dead box). */
@@ -188,6 +203,28 @@ public final class Lab implements AutoCloseable {
     /** The firewall daemon's Prometheus exposition, read from its control socket (carpd only). */
     public String metrics(LabNode fw) {
         return ControlSocketClient.get(layout.runtimeDir(fw).resolve("carpd.sock"), "/metrics");
+    }
+
+    /**
+     * Each VHID's CARP state as {@code fw}'s carpd reports it (from its metrics); empty for the
+     * comparison daemons or while the control socket is not up.
+     */
+    public Map<Integer, String> carpStates(LabNode fw) {
+        Map<Integer, String> states = new TreeMap<>();
+        if (daemons.kind() != DaemonKind.CARPD) {
+            return states;
+        }
+        String metrics;
+        try {
+            metrics = metrics(fw);
+        } catch (LabException | UncheckedIOException notUp) {
+            return states;
+        }
+        Matcher m = VIP_STATE.matcher(metrics);
+        while (m.find()) {
+            states.put(Integer.parseInt(m.group(2)), m.group(1));
+        }
+        return states;
     }
 
     /** Waits until {@code fw} holds every VIP (its peer may still hold some). */

@@ -1,5 +1,6 @@
 package io.carpd.cli.lab;
 
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,13 +49,15 @@ public final class LabCommand implements Runnable {
         @Option(names = "--advbase", description = "advbase of both firewalls (default 1; 0 with --sub-second).")
         Integer advbase;
 
-        @Option(names = "--fw1-advskew", description = "advskew of fw1 (default 0; 50 with --sub-second).")
+        @Option(names = "--fw1-advskew", description = "advskew of fw1 (default 0; 20 with --sub-second).")
         Integer fw1Advskew;
 
-        @Option(names = "--fw2-advskew", defaultValue = "100", description = "advskew of fw2 (default: ${DEFAULT-VALUE}).")
-        int fw2Advskew;
+        @Option(names = "--fw2-advskew", description = "advskew of fw2 (default 100; 64 with --sub-second).")
+        Integer fw2Advskew;
 
-        @Option(names = "--sub-second", description = "Sub-second profile: advbase 0, fw1 advskew 50.")
+        // advbase 0: the interval is advskew/256 s and master-down 3 x advskew/256 s (spec §3.2), so
+        // fw2 at 64 takes over 0.75 s after fw1's last advert while fw1 advertises every 78 ms.
+        @Option(names = "--sub-second", description = "Sub-second profile: advbase 0, fw1 advskew 20, fw2 advskew 64 (master-down 0.75 s).")
         boolean subSecond;
 
         @Option(names = "--unicast-peers", description = "Configure unicast peers instead of multicast.")
@@ -75,10 +78,26 @@ public final class LabCommand implements Runnable {
 
         LabProfile profile() {
             int base = advbase != null ? advbase : subSecond ? 0 : 1;
-            int skew1 = fw1Advskew != null ? fw1Advskew : subSecond ? 50 : 0;
-            LabProfile p = new LabProfile(base, skew1, fw2Advskew, LabProfile.DEFAULT_PASSWORD,
+            int skew1 = fw1Advskew != null ? fw1Advskew : subSecond ? 20 : 0;
+            int skew2 = fw2Advskew != null ? fw2Advskew : subSecond ? 64 : 100;
+            LabProfile p = new LabProfile(base, skew1, skew2, LabProfile.DEFAULT_PASSWORD,
                     LabProfile.DEFAULT_PASSWORD, false);
             return unicastPeers ? p.withUnicastPeers() : p;
+        }
+    }
+
+    /**
+     * Runs a verb, turning the errors an operator can cause or fix (no lab there, not root, a
+     * failed {@code ip} command) into one line on stderr and exit code 1 instead of a stack trace.
+     */
+    static int guarded(Callable<Integer> verb) {
+        try {
+            return verb.call();
+        } catch (LabException | IllegalArgumentException | UncheckedIOException e) {
+            System.err.println("carpd lab: " + e.getMessage());
+            return 1;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -116,9 +135,11 @@ public final class LabCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Lab lab = bringUp(sel, opts, false);
-            System.out.println("inspect: carpd lab status | fail fw1 | recover fw1 | down   (--prefix " + sel.prefix + ")");
-            return lab.topology().soleOwner(LabNode.FW1) ? 0 : 1;
+            return guarded(() -> {
+                Lab lab = bringUp(sel, opts, false);
+                System.out.println("inspect: carpd lab status | fail fw1 | recover fw1 | down   (--prefix " + sel.prefix + ")");
+                return lab.topology().soleOwner(LabNode.FW1) ? 0 : 1;
+            });
         }
     }
 
@@ -128,8 +149,10 @@ public final class LabCommand implements Runnable {
 
         @Override
         public Integer call() {
-            System.out.print(sel.open().status().render());
-            return 0;
+            return guarded(() -> {
+                System.out.print(sel.open().status().render());
+                return 0;
+            });
         }
     }
 
@@ -140,10 +163,13 @@ public final class LabCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Lab lab = sel.open();
-            lab.fail(LabNode.firewall(node));
-            System.out.print(lab.status().render());
-            return 0;
+            return guarded(() -> {
+                LabNode fw = LabNode.firewall(node);
+                Lab lab = sel.open();
+                lab.fail(fw);
+                System.out.print(lab.status().render());
+                return 0;
+            });
         }
     }
 
@@ -154,10 +180,13 @@ public final class LabCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Lab lab = sel.open();
-            lab.recover(LabNode.firewall(node));
-            System.out.print(lab.status().render());
-            return 0;
+            return guarded(() -> {
+                LabNode fw = LabNode.firewall(node);
+                Lab lab = sel.open();
+                lab.recover(fw);
+                System.out.print(lab.status().render());
+                return 0;
+            });
         }
     }
 
@@ -170,6 +199,10 @@ public final class LabCommand implements Runnable {
 
         @Override
         public Integer call() {
+            return guarded(this::link);
+        }
+
+        private int link() {
             if (!state.equals("up") && !state.equals("down")) {
                 throw new IllegalArgumentException("STATE must be up or down, not " + state);
             }
@@ -191,6 +224,10 @@ public final class LabCommand implements Runnable {
 
         @Override
         public Integer call() {
+            return guarded(this::down);
+        }
+
+        private int down() {
             Lab lab = sel.open();
             lab.down();
             System.out.println("lab '" + lab.topology().prefix() + "' removed; logs and configs stay in "

@@ -1,6 +1,7 @@
 package io.carpd.cli.lab;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /** Where a lab keeps its record, configs, logs and each daemon's runtime and state directories. */
 public record LabLayout(Path dir) {
@@ -27,8 +28,20 @@ public record LabLayout(Path dir) {
         return dir.resolve(node.label() + ".log");
     }
 
-    public Path pidFile(LabNode fw) {
-        return dir.resolve(fw.label() + ".pid");
+    /** Output of the n-th prober a lab run started. */
+    public Path probeLog(int n) {
+        return dir.resolve("client-probe-" + n + ".log");
+    }
+
+    /**
+     * Logs a new lab writes to (appending, so a restarted daemon continues its log): removed when a
+     * lab is created, so nothing read back comes from an earlier lab in the same directory.
+     */
+    public boolean isLog(Path file) {
+        String name = file.getFileName().toString();
+        return file.getParent().equals(dir)
+                && (name.matches("client-probe-\\d+\\.log")
+                || Arrays.stream(LabNode.values()).anyMatch(n -> name.equals(n.label() + ".log")));
     }
 
     public Path runtimeDir(LabNode fw) {

@@ -34,11 +34,6 @@ public record LabProfile(int advbase, int fw1Advskew, int fw2Advskew, String pas
         return new LabProfile(1, 0, 100, DEFAULT_PASSWORD, DEFAULT_PASSWORD, false);
     }
 
-    /** Sub-second failover: advbase 0 with the given skews. */
-    public static LabProfile subSecond(int fw1Advskew, int fw2Advskew) {
-        return new LabProfile(0, fw1Advskew, fw2Advskew, DEFAULT_PASSWORD, DEFAULT_PASSWORD, false);
-    }
-
     public LabProfile withUnicastPeers() {
         return new LabProfile(advbase, fw1Advskew, fw2Advskew, password, fw2Password, true);
     }

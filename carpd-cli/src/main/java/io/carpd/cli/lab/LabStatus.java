@@ -10,8 +10,10 @@ import java.util.stream.Collectors;
  * @param holders firewalls holding each VIP
  * @param daemon  which daemon the lab runs
  * @param pids    daemon process ids of each firewall, empty when its daemon is not running
+ * @param states  CARP state per VHID as each carpd reports it (empty when it cannot be asked)
  */
-public record LabStatus(DaemonKind daemon, Map<LabVip, List<LabNode>> holders, Map<LabNode, List<Long>> pids) {
+public record LabStatus(DaemonKind daemon, Map<LabVip, List<LabNode>> holders, Map<LabNode, List<Long>> pids,
+                        Map<LabNode, Map<Integer, String>> states) {
 
     /** One line per VIP and one per daemon, for a terminal. */
     public String render() {
@@ -28,8 +30,11 @@ public record LabStatus(DaemonKind daemon, Map<LabVip, List<LabNode>> holders, M
         }
         for (LabNode fw : List.of(LabNode.FW1, LabNode.FW2)) {
             List<Long> p = pids.getOrDefault(fw, List.of());
-            s.append(String.format("%s %s: %s%n", fw.label(), daemon.label(), p.isEmpty() ? "not running"
-                    : "running, pid " + p.stream().map(String::valueOf).collect(Collectors.joining(" "))));
+            Map<Integer, String> st = states.getOrDefault(fw, Map.of());
+            String view = st.isEmpty() ? "" : st.entrySet().stream()
+                    .map(v -> "vhid " + v.getKey() + " " + v.getValue()).collect(Collectors.joining(", ", " (", ")"));
+            s.append(String.format("%s %s: %s%s%n", fw.label(), daemon.label(), p.isEmpty() ? "not running"
+                    : "running, pid " + p.stream().map(String::valueOf).collect(Collectors.joining(" ")), view));
         }
         return s.toString();
     }

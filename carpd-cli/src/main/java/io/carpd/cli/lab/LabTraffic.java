@@ -46,7 +46,13 @@ public final class LabTraffic implements AutoCloseable {
 
     /** A prober sending every {@code interval} for {@code duration}. */
     public Probe probe(Duration interval, Duration duration) {
-        Path log = lab.layout().dir().resolve("client-probe-" + probes.incrementAndGet() + ".log");
+        Path log = lab.layout().probeLog(probes.incrementAndGet());
+        try {
+            // the summary and the start line are read back from this file: never from an older prober
+            Files.deleteIfExists(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove old " + log, e);
+        }
         Process p = lab.spawn(LabNode.CLIENT, List.of("lab", "probe", "--target", Topology.serverAddress(),
                 "--port", Integer.toString(PORT), "--interval-ms", Long.toString(interval.toMillis()),
                 "--seconds", Long.toString(Math.max(1, duration.toSeconds()))), log);

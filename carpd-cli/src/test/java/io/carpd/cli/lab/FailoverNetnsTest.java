@@ -57,6 +57,8 @@ class FailoverNetnsTest {
                 .as("fw1 logs its wan transition").isTrue();
         assertThat(lab.logMatches(LabNode.FW1, Pattern.compile("vhid 2 on lan: BACKUP -> MASTER"))).isTrue();
         assertThat(lab.daemons().alive(LabNode.FW2)).isTrue();
+        assertThat(lab.carpStates(LabNode.FW1)).isEqualTo(Map.of(1, "MASTER", 2, "MASTER"));
+        assertThat(lab.carpStates(LabNode.FW2)).isEqualTo(Map.of(1, "BACKUP", 2, "BACKUP"));
         // fw2 keeps listening: still no address of its own after two more master-down intervals
         Namespaces.sleepMillis(7000);
         assertThat(lab.topology().soleOwner(LabNode.FW1)).as(lab.status().render()).isTrue();

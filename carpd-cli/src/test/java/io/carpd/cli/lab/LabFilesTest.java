@@ -2,10 +2,21 @@ package io.carpd.cli.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.assertj.core.api.Assertions.within;
+
+import io.carpd.core.config.CarpdConfig;
+import io.carpd.core.config.ConfigLoader;
+import io.carpd.core.config.IpPrefix;
+import io.carpd.core.config.LoadedConfig;
+import io.carpd.core.config.VhidConfig;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,6 +48,50 @@ class LabFilesTest {
     }
 
     @Test
+    void generatedConfigsLoadCleanlyWithTheDaemonsLoader() throws Exception {
+        LabLayout layout = new LabLayout(dir);
+        LabProfile p = LabProfile.reference().withUnicastPeers();
+        for (LabNode fw : List.of(LabNode.FW1, LabNode.FW2)) {
+            LoadedConfig loaded = ConfigLoader.standard().read(NodeConfigWriter.write(layout, fw, p));
+            assertThat(loaded.warnings()).isEmpty();
+            CarpdConfig c = loaded.config();
+            assertThat(c.node()).isEqualTo(fw.label());
+            assertThat(c.runtimeDir()).isEqualTo(layout.runtimeDir(fw));
+            assertThat(c.vhids()).extracting(VhidConfig::vhid, VhidConfig::iface, VhidConfig::advskew)
+                    .containsExactly(tuple(1, "wan", p.advskew(fw)), tuple(2, "lan", p.advskew(fw)));
+            assertThat(c.vhids().get(1).addresses()).containsExactly(IpPrefix.parse("192.0.2.254/24"));
+            assertThat(c.vhids().get(1).peers())
+                    .containsExactly(InetAddress.getByName(Topology.address(fw.other(), Segment.LAN)));
+            assertThat(new String(c.vhids().getFirst().password(), StandardCharsets.UTF_8))
+                    .isEqualTo(LabProfile.DEFAULT_PASSWORD);
+        }
+    }
+
+    @Test
+    void keepalivedIsTimedLikeTheCarpProfile() {
+        LabProfile ref = LabProfile.reference();
+        assertThat(KeepalivedConfigWriter.config(LabNode.FW2, ref))
+                .contains("virtual_router_id 2", "priority 156", "advert_int 1\n", "192.0.2.254/24 dev lan")
+                .doesNotContain("version 3");
+        assertThat(KeepalivedConfigWriter.masterDownSeconds(ref)).isEqualTo(ref.masterDownSeconds());
+
+        LabProfile sub = new LabProfile(0, 50, 100, "p", "p", false);
+        assertThat(KeepalivedConfigWriter.config(LabNode.FW1, sub)).contains("version 3", "advert_int 0.20", "priority 206");
+        assertThat(KeepalivedConfigWriter.masterDownSeconds(sub)).isCloseTo(3 * 0.2 + 100 * 0.2 / 256, within(1e-9));
+    }
+
+    @Test
+    void ucarpRunsOneProcessPerVhidWithTheProfilesTiming() {
+        LabLayout layout = new LabLayout(dir);
+        List<List<String>> cmds = UcarpSetup.commands(layout, LabNode.FW2, LabProfile.reference());
+        assertThat(cmds).hasSize(2);
+        assertThat(cmds.get(1)).contains("--interface=lan", "--srcip=192.0.2.2", "--vhid=2", "--addr=192.0.2.254",
+                "--advbase=1", "--advskew=100", "--xparam=24", "--passfile=" + layout.passwordFile(LabNode.FW2));
+        assertThatThrownBy(() -> UcarpSetup.write(layout, LabNode.FW1, LabProfile.reference().withUnicastPeers()))
+                .hasMessageContaining("unicast");
+    }
+
+    @Test
     void multicastConfigHasNoPeers() {
         String yaml = NodeConfigWriter.yaml(new LabLayout(dir), LabNode.FW1, LabProfile.reference());
         assertThat(yaml).contains("advskew: 0\n").doesNotContain("peers");
@@ -52,6 +107,15 @@ class LabFilesTest {
         assertThat(layout.passwordFile(LabNode.FW2)).hasContent("other-secret");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(layout.passwordFile(LabNode.FW2))))
                 .isEqualTo("rw-------");
+    }
+
+    @Test
+    void onlyTheLabsOwnLogsCountAsLogs() {
+        LabLayout layout = new LabLayout(dir);
+        assertThat(layout.isLog(layout.log(LabNode.FW1))).isTrue();
+        assertThat(layout.isLog(layout.probeLog(3))).isTrue();
+        assertThat(layout.isLog(dir.resolve("notes.log"))).isFalse();
+        assertThat(layout.isLog(dir.resolve("sub").resolve("fw1.log"))).isFalse();
     }
 
     @Test
@@ -85,8 +149,8 @@ class LabFilesTest {
     @Test
     void masterDownFloorFollowsTheClassicFormula() {
         assertThat(LabProfile.reference().masterDownSeconds()).isEqualTo(3 + 100 / 256.0);
-        assertThat(LabProfile.subSecond(50, 100).masterDownSeconds()).isEqualTo(300 / 256.0);
-        assertThat(LabProfile.subSecond(0, 0).masterDownSeconds()).isEqualTo(3 / 256.0);
+        assertThat(new LabProfile(0, 50, 100, "p", "p", false).masterDownSeconds()).isEqualTo(300 / 256.0);
+        assertThat(new LabProfile(0, 0, 0, "p", "p", false).masterDownSeconds()).isEqualTo(3 / 256.0);
     }
 
     @Test
