@@ -1,6 +1,7 @@
 package io.carpd.cli.monitoring;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.carpd.cli.lab.CarpdLauncher;
 import io.carpd.testing.Netns;
 import java.io.IOException;
 import java.net.URLEncoder;
@@ -24,7 +25,7 @@ import java.util.function.Predicate;
  * Two carpd daemons (fw1 preferred with advskew 0, fw2 with advskew 100) holding one dual-stack
  * VHID, each in its own namespace, joined by a bridge in a third namespace ("mon") where a real
  * Prometheus scrapes both TCP control API listeners every second, labelling them node=fw1/fw2.
- * Daemons are separate JVMs started from this test's class path, so they can be killed hard.
+ * Daemons are separate JVMs ({@link CarpdLauncher}: this test's class path), so they can be killed hard.
  * {@link #close()} kills every process it started and deletes namespaces and files.
  */
 final class MonitoredPair implements AutoCloseable {
@@ -214,9 +215,7 @@ final class MonitoredPair implements AutoCloseable {
                   tcp: { bind: %7$s, port: 8118, token_file: %4$s/api.token }
                 """.formatted(n.name(), home, n.advskew(), dir, VIP4, VIP6, n.address()));
         launch(n.name(), n.ns(), home.resolve("carpd.log"),
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), "io.carpd.cli.Main", "run", "-c", config.toString());
+                CarpdLauncher.current().command(List.of("run", "-c", config.toString())).toArray(String[]::new));
     }
 
     private void startPrometheus() throws IOException {
