@@ -49,13 +49,15 @@ public final class LabCommand implements Runnable {
         @Option(names = "--advbase", description = "advbase of both firewalls (default 1; 0 with --sub-second).")
         Integer advbase;
 
-        @Option(names = "--fw1-advskew", description = "advskew of fw1 (default 0; 50 with --sub-second).")
+        @Option(names = "--fw1-advskew", description = "advskew of fw1 (default 0; 20 with --sub-second).")
         Integer fw1Advskew;
 
-        @Option(names = "--fw2-advskew", defaultValue = "100", description = "advskew of fw2 (default: ${DEFAULT-VALUE}).")
-        int fw2Advskew;
+        @Option(names = "--fw2-advskew", description = "advskew of fw2 (default 100; 64 with --sub-second).")
+        Integer fw2Advskew;
 
-        @Option(names = "--sub-second", description = "Sub-second profile: advbase 0, fw1 advskew 50.")
+        // advbase 0: the interval is advskew/256 s and master-down 3 x advskew/256 s (spec §3.2), so
+        // fw2 at 64 takes over 0.75 s after fw1's last advert while fw1 advertises every 78 ms.
+        @Option(names = "--sub-second", description = "Sub-second profile: advbase 0, fw1 advskew 20, fw2 advskew 64 (master-down 0.75 s).")
         boolean subSecond;
 
         @Option(names = "--unicast-peers", description = "Configure unicast peers instead of multicast.")
@@ -76,8 +78,9 @@ public final class LabCommand implements Runnable {
 
         LabProfile profile() {
             int base = advbase != null ? advbase : subSecond ? 0 : 1;
-            int skew1 = fw1Advskew != null ? fw1Advskew : subSecond ? 50 : 0;
-            LabProfile p = new LabProfile(base, skew1, fw2Advskew, LabProfile.DEFAULT_PASSWORD,
+            int skew1 = fw1Advskew != null ? fw1Advskew : subSecond ? 20 : 0;
+            int skew2 = fw2Advskew != null ? fw2Advskew : subSecond ? 64 : 100;
+            LabProfile p = new LabProfile(base, skew1, skew2, LabProfile.DEFAULT_PASSWORD,
                     LabProfile.DEFAULT_PASSWORD, false);
             return unicastPeers ? p.withUnicastPeers() : p;
         }
