@@ -30,7 +30,7 @@ final class ConfigSyncReader {
         int rate = ConfigLoader.orDefault(s.integer("rate_limit_kibps", 0, 10_000_000), 0);
         VhidSync vhids = vhids(s.section("vhids", ConfigKeys.CONFIG_SYNC_VHIDS), problems);
         List<SyncedFile> files = files(s, vhids, problems);
-        if (vhids == null && files.isEmpty() && !s.has("files")) {
+        if (!s.has("vhids") && files.isEmpty() && !s.has("files")) {
             problems.warning(s.self(), "config_sync", "neither vhids nor files are configured: nothing would be synced");
         }
         return new ConfigSyncConfig(afterReload, keep, Duration.ofSeconds(transferTimeout),

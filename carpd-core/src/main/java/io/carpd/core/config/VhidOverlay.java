@@ -106,7 +106,7 @@ public record VhidOverlay(String from, Map<Integer, Entry> entries) {
             if (s == null) {
                 continue;
             }
-            for (String k : ConfigKeys.VHID_OVERLAY) {
+            for (String k : List.of("vhid", "advbase", "advskew", "preempt", "dead_ratio", "master_down", "addresses", "groups")) {
                 if (!s.has(k)) {
                     problems.error(s.self(), s.field(k), "missing");
                 }
