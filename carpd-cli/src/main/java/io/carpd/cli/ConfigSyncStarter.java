@@ -45,7 +45,7 @@ final class ConfigSyncStarter {
         var history = new ConfigHistory(cfg.stateDir().resolve("config-sync").resolve("history"), cs.keepVersions());
         var settings = new ConfigSync.Settings(self, sections, history, cs.transferTimeout(), cs.commandTimeout(),
                 cs.rateLimitKibps(), cs.afterReload());
-        ConfigSync sync = new ConfigSync(link, settings, () -> notMaster(daemon), ConfigSections.outgoing(daemon::config));
+        ConfigSync sync = new ConfigSync(link, settings, () -> notMaster(daemon), ConfigSections.outgoing(daemon::config, cs.vhids()));
         sync.start();
         return sync;
     }

@@ -90,6 +90,8 @@ class ConfigSyncNetnsTest {
                 + "  transfer_timeout_s: 3\n"
                 + "  rate_limit_kibps: " + RATE_KIBPS + "\n"
                 + "  keep_versions: 3\n"
+                + (fw == LabNode.FW1 ? "  vhids: {role: send}\n"
+                        : "  vhids: {role: receive, file: " + vhidsFile() + "}\n")
                 + "  files:\n"
                 + "    - name: nftables\n"
                 + "      path: " + nftFile(fw) + "\n"
@@ -105,6 +107,10 @@ class ConfigSyncNetnsTest {
 
     private Path bigFile(LabNode fw) {
         return lab.layout().dir().resolve(fw.label()).resolve("etc").resolve("bulk.dat");
+    }
+
+    private Path vhidsFile() {
+        return lab.layout().dir().resolve("fw2").resolve("vhids.synced.yaml");
     }
 
     private Path socket(LabNode fw) {
@@ -174,7 +180,7 @@ class ConfigSyncNetnsTest {
         assertThat(Files.readString(nftFile(LabNode.FW2))).isEqualTo(Files.readString(nftFile(LabNode.FW1)));
         JsonNode st = status(LabNode.FW1);
         assertThat(st.path("last_sent").path("ok").asBoolean()).isTrue();
-        JsonNode nft = st.path("sections").get(0);
+        JsonNode nft = st.path("sections").get(1);
         assertThat(nft.path("name").asText()).isEqualTo("nftables");
         assertThat(nft.path("local").asText()).as("hashes of both nodes agree").isEqualTo(nft.path("peer").asText());
         Cli human = carpd(LabNode.FW1, "status");
@@ -281,6 +287,63 @@ class ConfigSyncNetnsTest {
 
     @Test
     @Order(7)
+    void vhidDefinitionsReachFw2WithDerivedAdvskewAndItsOwnInterfaces() throws IOException {
+        pushBaseline(2222);
+        assertThat(advskews(LabNode.FW2)).as("fw1's advskew 0 arrives as 100").containsExactly(100, 100);
+        Path fw1Config = lab.layout().config(LabNode.FW1);
+        String original = Files.readString(fw1Config);
+        try {
+            Files.writeString(fw1Config, original.replaceFirst("(?m)^  advskew: 0$", "  advskew: 7"));
+            assertThat(carpd(LabNode.FW1, "reload").exit()).isZero();
+            // the changed VHIDs restart as BACKUP and win the election again
+            assertThat(awaitFw1MasterOfAll()).isTrue();
+
+            Cli c = carpd(LabNode.FW1, "sync", "config");
+
+            assertThat(c.exit()).as(c.out() + c.err()).isZero();
+            assertThat(c.out()).contains("vhids: applied");
+            assertThat(Files.readString(vhidsFile())).contains("from: fw1").contains("advskew: 107");
+            assertThat(Lab.await(() -> advskews(LabNode.FW2).equals(List.of(107, 107)), Duration.ofSeconds(10),
+                    Duration.ofMillis(200))).as("fw2 reloaded with the derived advskew").isTrue();
+            JsonNode st = status(LabNode.FW1).path("sections").get(0);
+            assertThat(st.path("name").asText()).isEqualTo("vhids");
+            assertThat(st.path("local").asText()).isEqualTo(st.path("peer").asText());
+        } finally {
+            Files.writeString(fw1Config, original);
+            carpd(LabNode.FW1, "reload");
+            awaitFw1MasterOfAll();
+            carpd(LabNode.FW1, "sync", "config");
+        }
+        assertThat(advskews(LabNode.FW2)).containsExactly(100, 100);
+        assertThat(lab.topology().soleOwner(LabNode.FW1)).as(lab.status().render()).isTrue();
+    }
+
+    private boolean awaitFw1MasterOfAll() {
+        return Lab.await(() -> {
+            try {
+                JsonNode s = JSON.readTree(carpd(LabNode.FW1, "status", "--json").out());
+                List<String> states = new ArrayList<>();
+                s.path("vips").forEach(v -> states.add(v.path("state").asText()));
+                return states.equals(List.of("MASTER", "MASTER"));
+            } catch (IOException e) {
+                return false;
+            }
+        }, Duration.ofSeconds(20), Duration.ofMillis(100));
+    }
+
+    private List<Integer> advskews(LabNode fw) {
+        Cli c = carpd(fw, "status", "--json");
+        try {
+            List<Integer> out = new ArrayList<>();
+            JSON.readTree(c.out()).path("vips").forEach(v -> out.add(v.path("advskew").asInt()));
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    @Order(8)
     void versionMismatchIsRefusedNamingBothVersions() throws IOException {
         lab.daemons().terminate(LabNode.FW2);
         assertThat(lab.daemons().awaitExit(LabNode.FW2, Duration.ofSeconds(15))).isTrue();

@@ -55,12 +55,15 @@ public final class ConfigSections {
         return out;
     }
 
-    /** File sections send their bytes; the VHID section sends the current config's definitions, rendered for the peer. */
-    public static ConfigSync.Outgoing outgoing(Supplier<CarpdConfig> current) {
+    /**
+     * File sections send their bytes; the VHID section sends the running config's definitions
+     * (they change with reloads), rendered for the peer by {@code rule} (fixed at start).
+     */
+    public static ConfigSync.Outgoing outgoing(Supplier<CarpdConfig> current, ConfigSyncConfig.VhidSync rule) {
         return section -> {
-            if (section.name().equals(ConfigSyncConfig.VhidSync.SECTION)) {
+            if (rule != null && section.name().equals(ConfigSyncConfig.VhidSync.SECTION)) {
                 CarpdConfig c = current.get();
-                return VhidOverlay.render(c.node(), c.vhids(), c.configSync().vhids()).getBytes(StandardCharsets.UTF_8);
+                return VhidOverlay.render(c.node(), c.vhids(), rule).getBytes(StandardCharsets.UTF_8);
             }
             return Files.readAllBytes(section.path());
         };

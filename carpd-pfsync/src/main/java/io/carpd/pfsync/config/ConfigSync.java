@@ -100,6 +100,8 @@ public final class ConfigSync implements ConfigSyncControl, AutoCloseable {
     private volatile Transfer receiving;
     private volatile Last lastSent;
     private volatile Last lastReceived;
+    /** The peer's node name once it has told us (messages name their sender), else its address. */
+    private volatile String peerName;
 
     public ConfigSync(LinkSettings linkSettings, Settings settings, NodeView node, Outgoing outgoing) {
         this.settings = settings;
@@ -108,6 +110,7 @@ public final class ConfigSync implements ConfigSyncControl, AutoCloseable {
         this.byName = new java.util.LinkedHashMap<>();
         settings.sections().forEach(s -> byName.put(s.name(), s));
         this.peerAddress = linkSettings.peer().getHostAddress();
+        this.peerName = peerAddress;
         this.link = new SyncLink(linkSettings, new SyncLink.Listener() {
             @Override
             public void established(int peerNodeId, int version) {
@@ -177,6 +180,12 @@ public final class ConfigSync implements ConfigSyncControl, AutoCloseable {
     }
 
     private void dispatch(ConfigMessage m) {
+        switch (m) {
+            case Begin b -> peerName = b.node();
+            case Result r -> peerName = r.node();
+            case Report r -> peerName = r.node();
+            default -> { }
+        }
         switch (m) {
             case Begin b -> applier.execute(() -> begin(b));
             case Chunk c -> applier.execute(() -> chunk(c));
@@ -447,7 +456,7 @@ public final class ConfigSync implements ConfigSyncControl, AutoCloseable {
     }
 
     private Outcome failed(String operation, String message) {
-        return new Outcome(false, operation, peerAddress, message, List.of());
+        return new Outcome(false, operation, peerName, message, List.of());
     }
 
     private static String mode(ConfigMessage.Mode m) {
