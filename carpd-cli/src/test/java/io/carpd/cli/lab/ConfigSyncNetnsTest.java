@@ -98,7 +98,9 @@ class ConfigSyncNetnsTest {
                 + "      validate: nft -c -f {}\n"
                 + "      apply: nft -f {}\n"
                 + "    - name: bulk\n"
-                + "      path: " + bigFile(fw) + "\n";
+                + "      path: " + bigFile(fw) + "\n"
+                // applied after nftables; refuses content starting with FAIL (the apply-failure test)
+                + "      apply: \"! grep -q '^FAIL' {}\"\n";
     }
 
     private Path nftFile(LabNode fw) {
@@ -256,6 +258,28 @@ class ConfigSyncNetnsTest {
 
     @Test
     @Order(6)
+    void failedApplyRestoresEveryFileAndReappliesTheRulesetApplyEarlier() throws IOException {
+        pushBaseline(2222);
+        String nftBefore = Files.readString(nftFile(LabNode.FW2));
+        Files.writeString(nftFile(LabNode.FW1), ruleset("half", 2222, 9999));
+        Files.writeString(bigFile(LabNode.FW1), "FAIL on purpose\n");
+        try {
+            Cli c = carpd(LabNode.FW1, "sync", "config");
+
+            assertThat(c.exit()).isEqualTo(1);
+            assertThat(c.err()).contains("apply of bulk failed; every file of this sync was restored and nftables re-applied")
+                    .contains("nftables: restored").contains("bulk: failed");
+            assertThat(Files.readString(nftFile(LabNode.FW2))).isEqualTo(nftBefore);
+            assertThat(Files.readString(bigFile(LabNode.FW2))).isEqualTo("small\n");
+            // nftables had been applied with 9999 before bulk failed; the re-run apply took it out again
+            assertThat(liveRuleset(LabNode.FW2)).doesNotContain("9999").contains("tcp dport 2222 accept");
+        } finally {
+            Files.writeString(bigFile(LabNode.FW1), "small\n");
+        }
+    }
+
+    @Test
+    @Order(7)
     void interruptedTransferLeavesFw2OnItsOldConfig() throws Exception {
         pushBaseline(2222);
         String fw2Before = Files.readString(bigFile(LabNode.FW2));
@@ -286,7 +310,7 @@ class ConfigSyncNetnsTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void vhidDefinitionsReachFw2WithDerivedAdvskewAndItsOwnInterfaces() throws IOException {
         pushBaseline(2222);
         assertThat(advskews(LabNode.FW2)).as("fw1's advskew 0 arrives as 100").containsExactly(100, 100);
@@ -343,7 +367,7 @@ class ConfigSyncNetnsTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void versionMismatchIsRefusedNamingBothVersions() throws IOException {
         lab.daemons().terminate(LabNode.FW2);
         assertThat(lab.daemons().awaitExit(LabNode.FW2, Duration.ofSeconds(15))).isTrue();
