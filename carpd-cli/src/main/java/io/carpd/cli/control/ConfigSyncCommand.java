@@ -107,6 +107,11 @@ public final class ConfigSyncCommand extends ControlVerb {
                     + rx.path("bytes_expected").asLong() + " bytes");
         }
         w.println("kept versions: " + s.path("kept_versions").asInt());
+        JsonNode c = s.path("counters");
+        w.println("counters: pushes ok " + c.path("pushes_ok").asLong() + ", failed " + c.path("pushes_failed").asLong()
+                + "; received ok " + c.path("received_ok").asLong() + ", refused " + c.path("received_refused").asLong()
+                + ", failed " + c.path("received_failed").asLong() + ", abandoned " + c.path("abandoned").asLong()
+                + "; malformed messages " + c.path("malformed_messages").asLong());
         w.println(String.format("%-16s %-6s %-14s %-14s", "section", "synced", "here", "peer"));
         for (JsonNode sec : s.path("sections")) {
             String here = sec.path("local").asText();

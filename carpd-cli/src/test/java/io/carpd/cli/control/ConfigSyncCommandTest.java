@@ -56,7 +56,8 @@ class ConfigSyncCommandTest {
             return new Status("fw1", "1.0", 1, true, new Peer("fw2", "1.0", 1, null),
                     new Last(Instant.parse("2026-11-25T21:00:00Z"), "push", "fw2", true, "applied"), null, null,
                     List.of(new SectionHashes("nftables", true, "abcdef0123456789", "abcdef0123456789"),
-                            new SectionHashes("notes", false, "1111111111111111", null)), 2);
+                            new SectionHashes("notes", false, "1111111111111111", null)), 2,
+                    new Counters(3, 1, 0, 0, 0, 0, 0));
         }
 
         @Override
@@ -133,6 +134,7 @@ class ConfigSyncCommandTest {
         Run st = carpd(s, "sync", "config", "--status");
         assertThat(st.out()).contains("config sync on fw1 (carpd 1.0, config schema 1): link up")
                 .contains("peer fw2 (carpd 1.0, config schema 1)")
+                .contains("counters: pushes ok 3, failed 1; received ok 0, refused 0, failed 0, abandoned 0; malformed messages 0")
                 .contains("last sent: 2026-11-25T21:00:00Z push fw2: ok: applied")
                 .contains("nftables         yes    abcdef012345   abcdef012345   in sync")
                 .contains("notes            no     111111111111   -              local only");

@@ -302,6 +302,7 @@ class ConfigSyncNetnsTest {
             assertThat(Files.readString(bigFile(LabNode.FW2))).isEqualTo(fw2Before);
             assertThat(liveRuleset(LabNode.FW2)).doesNotContain("7777");
             assertThat(stagingLeftovers(LabNode.FW2)).isEmpty();
+            assertThat(status(LabNode.FW2).path("counters").path("abandoned").asLong()).isEqualTo(1);
         } finally {
             syncLink(true);
             Files.writeString(bigFile(LabNode.FW1), "small\n");

@@ -42,9 +42,11 @@ public interface ConfigSyncControl {
      * @param lastReceived the last sync this node received (or rollback it ran), null if none
      * @param receiving  a transfer under way into this node, or null
      * @param sections   per section: synced or local-only, hash here and on the peer
+     * @param counters   totals since start
      */
     record Status(String node, String carpdVersion, int schemaVersion, boolean linkUp, Peer peer, Last lastSent,
-                  Last lastReceived, Transfer receiving, List<SectionHashes> sections, int keptVersions) {
+                  Last lastReceived, Transfer receiving, List<SectionHashes> sections, int keptVersions,
+                  Counters counters) {
         public Status {
             sections = List.copyOf(sections);
         }
@@ -57,4 +59,16 @@ public interface ConfigSyncControl {
     record Transfer(String from, long bytesReceived, long bytesExpected) {}
 
     record SectionHashes(String name, boolean synced, String local, String peer) {}
+
+    /**
+     * @param pushesOk          pushes and dry runs the peer reported as successful
+     * @param pushesFailed      pushes and dry runs refused or failed (the peer's answer, or no answer)
+     * @param receivedOk        syncs received and applied (or dry runs compared) here
+     * @param receivedRefused   offers refused here (version mismatch, unknown or no-sync section, ...)
+     * @param receivedFailed    received syncs that failed validation, apply, or verification here
+     * @param abandoned         incoming transfers dropped unfinished (idle, link lost, replaced)
+     * @param malformedMessages config-sync messages that did not decode (the connection is closed)
+     */
+    record Counters(long pushesOk, long pushesFailed, long receivedOk, long receivedRefused, long receivedFailed,
+                    long abandoned, long malformedMessages) {}
 }

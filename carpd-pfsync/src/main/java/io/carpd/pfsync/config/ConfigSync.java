@@ -87,6 +87,8 @@ public final class ConfigSync implements ConfigSyncControl, AutoCloseable {
     private final SecureRandom random = new SecureRandom();
     private final Clock clock = Clock.systemUTC();
     private final String peerAddress;
+    private final java.util.concurrent.atomic.AtomicLongArray counts = new java.util.concurrent.atomic.AtomicLongArray(7);
+    private static final int PUSH_OK = 0, PUSH_FAILED = 1, RX_OK = 2, RX_REFUSED = 3, RX_FAILED = 4, ABANDONED = 5, MALFORMED = 6;
 
     // link loop only
     private ConfigMessageCodec.Reassembler reassembler;
@@ -168,6 +170,7 @@ public final class ConfigSync implements ConfigSyncControl, AutoCloseable {
             try {
                 m = reassembler.add(f);
             } catch (IllegalArgumentException e) {
+                counts.incrementAndGet(MALFORMED);
                 log.warn("config sync: {}; closing the connection", e.getMessage());
                 link.disconnect("malformed config-sync message");
                 return;
@@ -217,6 +220,7 @@ public final class ConfigSync implements ConfigSyncControl, AutoCloseable {
                 send(new Accepted(b.tx()));
             }
             case Reception.Start.Refuse r -> {
+                counts.incrementAndGet(RX_REFUSED);
                 log.warn("config sync: {} from {}", r.result().message(), b.node());
                 lastReceived = new Last(clock.instant(), mode(b.mode()), b.node(), false, r.result().message());
                 send(r.result());
@@ -253,6 +257,7 @@ public final class ConfigSync implements ConfigSyncControl, AutoCloseable {
         receiving = null;
         done.abort();
         lastReceived = new Last(clock.instant(), mode(done.mode()), done.from(), r.ok(), r.message());
+        counts.incrementAndGet(r.ok() ? RX_OK : RX_FAILED);
         if (r.ok()) {
             log.info("config sync from {}: {}", done.from(), r.message());
         } else {
@@ -274,6 +279,7 @@ public final class ConfigSync implements ConfigSyncControl, AutoCloseable {
         String msg = "transfer from " + r.from() + " abandoned: " + why + "; " + settings.self().node()
                 + " stays on its previous configuration";
         log.warn("config sync: {}", msg);
+        counts.incrementAndGet(ABANDONED);
         lastReceived = new Last(clock.instant(), mode(r.mode()), r.from(), false, msg);
     }
 
@@ -349,6 +355,7 @@ public final class ConfigSync implements ConfigSyncControl, AutoCloseable {
                 throw new ControlException(ControlException.Kind.CONFLICT, "config-sync link to " + peerAddress + " is down");
             }
             Outcome o = transfer(dryRun);
+            counts.incrementAndGet(o.ok() ? PUSH_OK : PUSH_FAILED);
             lastSent = new Last(clock.instant(), operation, o.node(), o.ok(), o.message());
             (o.ok() ? log.atInfo() : log.atWarn()).log("config {} to {}: {}", dryRun ? "dry run" : "push", o.node(), o.message());
             return o;
@@ -560,8 +567,10 @@ public final class ConfigSync implements ConfigSyncControl, AutoCloseable {
             kept = -1;
         }
         Peer p = peer == null ? null : new Peer(peer.node(), peer.carpdVersion(), peer.schemaVersion(), peer.lastReceived());
+        Counters c = new Counters(counts.get(PUSH_OK), counts.get(PUSH_FAILED), counts.get(RX_OK), counts.get(RX_REFUSED),
+                counts.get(RX_FAILED), counts.get(ABANDONED), counts.get(MALFORMED));
         return new Status(self.node(), self.carpdVersion(), self.schemaVersion(), up, p, lastSent, lastReceived,
-                receiving, sections, kept);
+                receiving, sections, kept, c);
     }
 
     @Override
