@@ -90,6 +90,7 @@ class ConfigSyncNetnsTest {
                 + "  transfer_timeout_s: 3\n"
                 + "  rate_limit_kibps: " + RATE_KIBPS + "\n"
                 + "  keep_versions: 3\n"
+                + "  after_reload: " + (fw == LabNode.FW1) + "\n"
                 + (fw == LabNode.FW1 ? "  vhids: {role: send}\n"
                         : "  vhids: {role: receive, file: " + vhidsFile() + "}\n")
                 + "  files:\n"
@@ -312,35 +313,31 @@ class ConfigSyncNetnsTest {
 
     @Test
     @Order(8)
-    void vhidDefinitionsReachFw2WithDerivedAdvskewAndItsOwnInterfaces() throws IOException {
+    void vhidDefinitionsReachFw2WithDerivedAdvskewByTheAutomaticPushAfterReload() throws IOException {
         pushBaseline(2222);
         assertThat(advskews(LabNode.FW2)).as("fw1's advskew 0 arrives as 100").containsExactly(100, 100);
         Path fw1Config = lab.layout().config(LabNode.FW1);
         String original = Files.readString(fw1Config);
         try {
             Files.writeString(fw1Config, original.replaceFirst("(?m)^  advskew: 0$", "  advskew: 7"));
+
+            // after_reload is set on fw1: the reload alone pushes, once fw1 is MASTER again
             assertThat(carpd(LabNode.FW1, "reload").exit()).isZero();
-            // the changed VHIDs restart as BACKUP and win the election again
-            assertThat(awaitFw1MasterOfAll()).isTrue();
 
-            Cli c = carpd(LabNode.FW1, "sync", "config");
-
-            assertThat(c.exit()).as(c.out() + c.err()).isZero();
-            assertThat(c.out()).contains("vhids: applied");
-            assertThat(Files.readString(vhidsFile())).contains("from: fw1").contains("advskew: 107");
-            assertThat(Lab.await(() -> advskews(LabNode.FW2).equals(List.of(107, 107)), Duration.ofSeconds(10),
+            assertThat(Lab.await(() -> advskews(LabNode.FW2).equals(List.of(107, 107)), Duration.ofSeconds(30),
                     Duration.ofMillis(200))).as("fw2 reloaded with the derived advskew").isTrue();
+            assertThat(Files.readString(vhidsFile())).contains("from: fw1").contains("advskew: 107");
+            assertThat(status(LabNode.FW1).path("last_sent").path("message").asText()).isEqualTo("applied");
             JsonNode st = status(LabNode.FW1).path("sections").get(0);
             assertThat(st.path("name").asText()).isEqualTo("vhids");
             assertThat(st.path("local").asText()).isEqualTo(st.path("peer").asText());
         } finally {
             Files.writeString(fw1Config, original);
             carpd(LabNode.FW1, "reload");
-            awaitFw1MasterOfAll();
-            carpd(LabNode.FW1, "sync", "config");
         }
-        assertThat(advskews(LabNode.FW2)).containsExactly(100, 100);
-        assertThat(lab.topology().soleOwner(LabNode.FW1)).as(lab.status().render()).isTrue();
+        assertThat(Lab.await(() -> advskews(LabNode.FW2).equals(List.of(100, 100)), Duration.ofSeconds(30),
+                Duration.ofMillis(200))).isTrue();
+        assertThat(awaitFw1MasterOfAll()).isTrue();
     }
 
     private boolean awaitFw1MasterOfAll() {

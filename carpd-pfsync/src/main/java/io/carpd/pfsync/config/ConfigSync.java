@@ -48,6 +48,7 @@ public final class ConfigSync implements ConfigSyncControl, AutoCloseable {
     static final int CHUNK_BYTES = 32 * 1024;
     private static final int FRAGMENTS_PER_FRAME = 8;
     private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration AFTER_RELOAD_WAIT = Duration.ofSeconds(20);
 
     /** What config sync must know of the CARP side of the node. */
     public interface NodeView {
@@ -573,13 +574,28 @@ public final class ConfigSync implements ConfigSyncControl, AutoCloseable {
                 receiving, sections, kept, c);
     }
 
+    /**
+     * Pushes after a reload when {@code after_reload} is set. VHIDs a reload changed restart as
+     * BACKUP and take a few advertisement intervals to win again, so this waits (up to
+     * {@link #AFTER_RELOAD_WAIT}) for the node to be MASTER of all of them; a node that stays
+     * BACKUP does not push.
+     */
     @Override
     public void reloaded() {
         if (!settings.afterReload()) {
             return;
         }
         Thread.ofVirtual().name("config-sync-after-reload").start(() -> {
+            long deadline = System.nanoTime() + AFTER_RELOAD_WAIT.toNanos();
             List<String> notMaster = node.notMaster();
+            while (!notMaster.isEmpty() && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                notMaster = node.notMaster();
+            }
             if (!notMaster.isEmpty()) {
                 log.info("config sync after reload skipped: not MASTER of every VHID ({})", String.join(", ", notMaster));
                 return;
