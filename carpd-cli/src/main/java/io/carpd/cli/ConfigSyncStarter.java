@@ -45,14 +45,22 @@ final class ConfigSyncStarter {
         var history = new ConfigHistory(cfg.stateDir().resolve("config-sync").resolve("history"), cs.keepVersions());
         var settings = new ConfigSync.Settings(self, sections, history, cs.transferTimeout(), cs.commandTimeout(),
                 cs.rateLimitKibps(), cs.afterReload());
-        ConfigSync sync = new ConfigSync(link, settings, () -> notMaster(daemon), ConfigSections.outgoing(daemon::config, cs.vhids()));
+        ConfigSync.NodeView view = new ConfigSync.NodeView() {
+            @Override
+            public List<String> notMaster() {
+                return daemon.status().vips().stream().filter(v -> v.state() != CarpState.MASTER)
+                        .map((VipStatus v) -> "vhid " + v.vhid() + " on " + v.iface() + " is " + v.state()).toList();
+            }
+
+            @Override
+            public List<String> masterOf() {
+                return daemon.status().vips().stream().filter(v -> v.state() == CarpState.MASTER)
+                        .map((VipStatus v) -> "vhid " + v.vhid() + " on " + v.iface()).toList();
+            }
+        };
+        ConfigSync sync = new ConfigSync(link, settings, view, ConfigSections.outgoing(daemon::config, cs.vhids()));
         sync.start();
         return sync;
-    }
-
-    private static List<String> notMaster(Daemon daemon) {
-        return daemon.status().vips().stream().filter(v -> v.state() != CarpState.MASTER)
-                .map((VipStatus v) -> "vhid " + v.vhid() + " on " + v.iface() + " is " + v.state()).toList();
     }
 
     /** The sync key as the loader checked it: trailing line breaks dropped. */

@@ -366,6 +366,28 @@ class ConfigSyncNetnsTest {
 
     @Test
     @Order(9)
+    void splitBrainPushIntoAnotherMasterIsRefusedByTheReceiver() throws IOException {
+        pushBaseline(2222);
+        String fw2Before = Files.readString(nftFile(LabNode.FW2));
+        lab.topology().dropCarpMulticast(); // neither hears the other: both become MASTER
+        try {
+            assertThat(Lab.await(() -> lab.topology().vipHolders().get(LabVip.LAN).size() == 2, Duration.ofSeconds(20),
+                    Duration.ofMillis(100))).as("split brain; %s", lab.status().render()).isTrue();
+            Files.writeString(nftFile(LabNode.FW1), ruleset("split", 2222, 1111));
+
+            Cli c = carpd(LabNode.FW1, "sync", "config");
+
+            assertThat(c.exit()).isEqualTo(1);
+            assertThat(c.err()).contains("refused: fw2 is MASTER too (vhid 1 on wan, vhid 2 on lan)");
+            assertThat(Files.readString(nftFile(LabNode.FW2))).isEqualTo(fw2Before);
+        } finally {
+            Namespaces.exec(lab.topology().ns(LabNode.SWITCH), "nft", "delete", "table", "bridge", "carplab");
+        }
+        assertThat(lab.awaitSoleOwner(LabNode.FW1, ELECTION)).as(lab.status().render()).isTrue();
+    }
+
+    @Test
+    @Order(10)
     void versionMismatchIsRefusedNamingBothVersions() throws IOException {
         lab.daemons().terminate(LabNode.FW2);
         assertThat(lab.daemons().awaitExit(LabNode.FW2, Duration.ofSeconds(15))).isTrue();

@@ -28,8 +28,9 @@ public sealed interface ConfigMessage {
     /** One section about to be sent: {@code size} bytes with this SHA-256. */
     record Manifest(String name, long size, String sha256) {}
 
-    record Begin(long tx, Mode mode, String node, String carpdVersion, int schemaVersion, List<Manifest> sections)
-            implements ConfigMessage {
+    /** {@code force}: the operator overrode the MASTER checks (the receiver then accepts even while MASTER). */
+    record Begin(long tx, Mode mode, String node, String carpdVersion, int schemaVersion, boolean force,
+                 List<Manifest> sections) implements ConfigMessage {
         public Begin {
             sections = List.copyOf(sections);
         }

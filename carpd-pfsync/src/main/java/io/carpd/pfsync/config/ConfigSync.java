@@ -54,6 +54,9 @@ public final class ConfigSync implements ConfigSyncControl, AutoCloseable {
     public interface NodeView {
         /** VHIDs this node is not MASTER of, e.g. "vhid 2 on lan is BACKUP"; empty when MASTER of all. */
         List<String> notMaster();
+
+        /** VHIDs this node is MASTER of, e.g. "vhid 2 on lan"; empty when it is MASTER of none. */
+        List<String> masterOf();
     }
 
     /** Content this node sends for a section (a file's bytes; for VHIDs, rendered definitions). */
@@ -212,7 +215,7 @@ public final class ConfigSync implements ConfigSyncControl, AutoCloseable {
 
     private void begin(Begin b) {
         abortReception("a new transfer from " + b.node() + " replaced it");
-        switch (Reception.begin(b, settings.self(), byName)) {
+        switch (Reception.begin(b, settings.self(), byName, node.masterOf())) {
             case Reception.Start.Accept a -> {
                 reception = a.reception();
                 receiving = new Transfer(b.node(), 0, reception.bytesExpected());
@@ -355,7 +358,7 @@ public final class ConfigSync implements ConfigSyncControl, AutoCloseable {
             if (!up) {
                 throw new ControlException(ControlException.Kind.CONFLICT, "config-sync link to " + peerAddress + " is down");
             }
-            Outcome o = transfer(dryRun);
+            Outcome o = transfer(dryRun, force);
             counts.incrementAndGet(o.ok() ? PUSH_OK : PUSH_FAILED);
             lastSent = new Last(clock.instant(), operation, o.node(), o.ok(), o.message());
             (o.ok() ? log.atInfo() : log.atWarn()).log("config {} to {}: {}", dryRun ? "dry run" : "push", o.node(), o.message());
@@ -365,7 +368,7 @@ public final class ConfigSync implements ConfigSyncControl, AutoCloseable {
         }
     }
 
-    private Outcome transfer(boolean dryRun) {
+    private Outcome transfer(boolean dryRun, boolean force) {
         List<LocalSection> sending = settings.sections().stream().filter(LocalSection::send).toList();
         List<byte[]> contents = new ArrayList<>();
         List<Manifest> manifest = new ArrayList<>();
@@ -388,7 +391,7 @@ public final class ConfigSync implements ConfigSyncControl, AutoCloseable {
             long epoch = connectionEpoch;
             NodeIdentity self = settings.self();
             if (!send(new Begin(tx, dryRun ? ConfigMessage.Mode.DRY_RUN : ConfigMessage.Mode.PUSH, self.node(),
-                    self.carpdVersion(), self.schemaVersion(), manifest))) {
+                    self.carpdVersion(), self.schemaVersion(), force, manifest))) {
                 return failed(operation, "config-sync link to " + peerAddress + " went down");
             }
             ConfigMessage first = answer.get(settings.transferTimeout().toMillis(), TimeUnit.MILLISECONDS);

@@ -47,11 +47,21 @@ public final class Reception implements AutoCloseable {
         record Refuse(Result result) implements Start {}
     }
 
-    /** Checks an offer against this node's versions and sections, and opens its staging files. */
-    public static Start begin(Begin b, NodeIdentity self, Map<String, LocalSection> local) {
+    /**
+     * Checks an offer against this node's versions, sections and role, and opens its staging files.
+     *
+     * @param masterOf the VHIDs this node is MASTER of ("vhid 1 on wan"); a push into an active
+     *                 node (split brain, or a stale sender) is refused unless the sender forced it
+     */
+    public static Start begin(Begin b, NodeIdentity self, Map<String, LocalSection> local, List<String> masterOf) {
         String mismatch = self.mismatch(new NodeIdentity(b.node(), b.carpdVersion(), b.schemaVersion()));
         if (mismatch != null) {
             return refuse(b, self, mismatch);
+        }
+        if (!masterOf.isEmpty() && !b.force() && b.mode() == ConfigMessage.Mode.PUSH) {
+            return refuse(b, self, self.node() + " is MASTER too (" + String.join(", ", masterOf)
+                    + "); a push now could overwrite the active node's configuration (split brain?). "
+                    + "Resolve the election first, or push with --force");
         }
         Set<String> seen = new HashSet<>();
         for (Manifest m : b.sections()) {

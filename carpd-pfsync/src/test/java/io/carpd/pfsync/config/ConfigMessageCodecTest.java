@@ -43,7 +43,7 @@ class ConfigMessageCodecTest {
 
     @Test
     void beginKeepsModeVersionsAndManifest() {
-        ConfigMessage.Begin b = new ConfigMessage.Begin(1, ConfigMessage.Mode.DRY_RUN, "fw1", "0.1.0", 1,
+        ConfigMessage.Begin b = new ConfigMessage.Begin(1, ConfigMessage.Mode.DRY_RUN, "fw1", "0.1.0", 1, true,
                 List.of(new ConfigMessage.Manifest("nftables", 10, "ab")));
         assertThat(roundTrip(b)).isEqualTo(b);
     }

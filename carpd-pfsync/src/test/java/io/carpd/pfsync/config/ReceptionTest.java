@@ -47,17 +47,17 @@ class ReceptionTest {
     }
 
     private static Begin offer(long tx, Mode mode, String version, String name, byte[] content) {
-        return new Begin(tx, mode, "fw1", version, 1, List.of(new Manifest(name, content.length, ContentHash.of(content))));
+        return new Begin(tx, mode, "fw1", version, 1, false, List.of(new Manifest(name, content.length, ContentHash.of(content))));
     }
 
     private Reception accept(Begin b) {
-        Reception.Start s = Reception.begin(b, FW2, local);
+        Reception.Start s = Reception.begin(b, FW2, local, List.of());
         assertThat(s).isInstanceOf(Reception.Start.Accept.class);
         return ((Reception.Start.Accept) s).reception();
     }
 
     private String refusal(Begin b) {
-        Reception.Start s = Reception.begin(b, FW2, local);
+        Reception.Start s = Reception.begin(b, FW2, local, List.of());
         assertThat(s).isInstanceOf(Reception.Start.Refuse.class);
         return ((Reception.Start.Refuse) s).result().message();
     }
@@ -84,8 +84,23 @@ class ReceptionTest {
 
     @Test
     void schemaMismatchIsRefusedToo() {
-        Begin b = new Begin(1, Mode.PUSH, "fw1", "1.0.0", 2, List.of());
+        Begin b = new Begin(1, Mode.PUSH, "fw1", "1.0.0", 2, false, List.of());
         assertThat(refusal(b)).contains("fw1 runs carpd 1.0.0 (config schema 2), fw2 runs carpd 1.0.0 (config schema 1)");
+    }
+
+    @Test
+    void pushIntoANodeThatIsMasterItselfIsRefusedUnlessForced() {
+        byte[] c = "x".getBytes();
+        Reception.Start s = Reception.begin(offer(1, Mode.PUSH, "1.0.0", "nft", c), FW2, local, List.of("vhid 1 on wan"));
+        assertThat(s).isInstanceOfSatisfying(Reception.Start.Refuse.class, r -> assertThat(r.result().message())
+                .startsWith("refused: fw2 is MASTER too (vhid 1 on wan); a push now could overwrite"));
+        Begin forced = new Begin(2, Mode.PUSH, "fw1", "1.0.0", 1, true, List.of(new Manifest("nft", 1, ContentHash.of(c))));
+        Reception.Start f = Reception.begin(forced, FW2, local, List.of("vhid 1 on wan"));
+        assertThat(f).isInstanceOf(Reception.Start.Accept.class);
+        ((Reception.Start.Accept) f).reception().abort();
+        Reception.Start dry = Reception.begin(offer(3, Mode.DRY_RUN, "1.0.0", "nft", c), FW2, local, List.of("vhid 1 on wan"));
+        assertThat(dry).as("a dry run changes nothing, so it is allowed").isInstanceOf(Reception.Start.Accept.class);
+        ((Reception.Start.Accept) dry).reception().abort();
     }
 
     @Test
