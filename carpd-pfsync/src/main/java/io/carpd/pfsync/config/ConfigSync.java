@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -609,11 +608,6 @@ public final class ConfigSync implements ConfigSyncControl, AutoCloseable {
                 log.warn("config sync after reload: {}", e.getMessage());
             }
         });
-    }
-
-    /** Whether the config-sync connection is established (for tests and status). */
-    public boolean linkUp() {
-        return up;
     }
 
     @Override

@@ -34,12 +34,7 @@ public final class ContentHash {
         return HexFormat.of().formatHex(d.digest());
     }
 
-    /** Short form for status lines. */
-    public static String shortForm(String hash) {
-        return hash == null ? "-" : hash.length() > 12 ? hash.substring(0, 12) : hash;
-    }
-
-    static MessageDigest digest() {
+    private static MessageDigest digest() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -24,7 +24,7 @@ import java.util.Set;
  * or commits. Until then no target is touched, so a transfer that never completes leaves the node
  * on its old configuration ({@link #abort} removes the staging files). Blocking; not thread-safe.
  */
-public final class Reception implements AutoCloseable {
+public final class Reception {
     /** Largest section accepted. */
     public static final long MAX_SECTION_BYTES = 256L << 20;
 
@@ -33,7 +33,6 @@ public final class Reception implements AutoCloseable {
     private final List<Path> staged = new ArrayList<>();
     private final List<FileChannel> channels = new ArrayList<>();
     private final long[] received;
-    private boolean closed;
 
     private Reception(Begin begin) {
         this.begin = begin;
@@ -172,8 +171,6 @@ public final class Reception implements AutoCloseable {
         } catch (IOException e) {
             abort();
             return new Result(tx(), false, self.node(), "staging failed, nothing applied: " + e.getMessage(), List.of());
-        } finally {
-            closed = true;
         }
     }
 
@@ -249,15 +246,5 @@ public final class Reception implements AutoCloseable {
             }
         }
         staged.forEach(DurableFiles::deleteQuietly);
-        closed = true;
-    }
-
-    public boolean closed() {
-        return closed;
-    }
-
-    @Override
-    public void close() {
-        abort();
     }
 }
