@@ -128,7 +128,12 @@ public final class ConfigLoader {
         ApiConfig api = api(top.section("api", ConfigKeys.API), runtimeDir, problems);
         HooksConfig hooks = hooks(top.section("hooks", ConfigKeys.HOOKS), problems);
         SyncConfig sync = sync(top.section("sync", ConfigKeys.SYNC), problems);
-        return new CarpdConfig(node, runtimeDir, stateDir, macMode, announce, vhidConfigs, api, hooks, sync);
+        YamlSection cs = top.section("config_sync", ConfigKeys.CONFIG_SYNC);
+        ConfigSyncConfig configSync = cs == null ? null : ConfigSyncReader.read(cs, sync != null || top.has("sync"), problems);
+        if (configSync != null && configSync.vhids() != null && !configSync.vhids().send()) {
+            vhidConfigs = withReceivedVhids(vhidConfigs, configSync.vhids(), cs, problems);
+        }
+        return new CarpdConfig(node, runtimeDir, stateDir, macMode, announce, vhidConfigs, api, hooks, sync, configSync);
     }
 
     private String nodeName(YamlSection top, Problems problems) {
@@ -263,7 +268,26 @@ public final class ConfigLoader {
         return new SyncConfig(iface, local, peer, port, keyFile, Duration.ofSeconds(bulkTimeout), demotion);
     }
 
-    private static <T> T orDefault(T value, T fallback) {
+    /** Lays the VHID definitions received from the peer over ours; a broken file is an error at config_sync.vhids. */
+    private static List<VhidConfig> withReceivedVhids(List<VhidConfig> own, ConfigSyncConfig.VhidSync rule, YamlSection cs,
+                                                      Problems problems) {
+        Node at = cs.at("vhids");
+        try {
+            VhidOverlay overlay = VhidOverlay.read(rule.file());
+            if (overlay == null) {
+                return own;
+            }
+            List<String> warnings = new ArrayList<>();
+            List<VhidConfig> merged = overlay.applyTo(own, warnings);
+            warnings.forEach(w -> problems.warning(at, "config_sync.vhids", w));
+            return merged;
+        } catch (ConfigException e) {
+            problems.error(at, "config_sync.vhids.file", rule.file() + " cannot be used: " + e.getProblems().getFirst());
+            return own;
+        }
+    }
+
+    static <T> T orDefault(T value, T fallback) {
         return value != null ? value : fallback;
     }
 }
