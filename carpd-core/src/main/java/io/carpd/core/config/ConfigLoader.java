@@ -8,10 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -25,7 +27,8 @@ import org.yaml.snakeyaml.nodes.Node;
 public final class ConfigLoader {
     public static final Path DEFAULT_PATH = Path.of("/etc/carpd/carpd.yaml");
 
-    private static final Map<String, MacMode> MAC_MODES = Map.of("interface", MacMode.INTERFACE, "virtual", MacMode.VIRTUAL);
+    private static final Map<String, MacMode> MAC_MODES = Arrays.stream(MacMode.values())
+            .collect(Collectors.toUnmodifiableMap(MacMode::yamlName, m -> m));
     private static final Path HOSTNAME_FILE = Path.of("/proc/sys/kernel/hostname");
 
     private final InterfaceAddresses interfaces;
