@@ -23,8 +23,6 @@ import org.yaml.snakeyaml.nodes.Node;
 final class VhidReader {
     private static final Map<String, MasterDownFormula> MASTER_DOWN =
             Map.of("classic", MasterDownFormula.CLASSIC, "openbsd-current", MasterDownFormula.OPENBSD_CURRENT);
-    /** Linux IFNAMSIZ is 16 including the NUL. */
-    private static final Pattern IFNAME = Pattern.compile("[^\\s/:]{1,15}");
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
 
     private final Problems problems;
@@ -164,7 +162,7 @@ final class VhidReader {
             problems.error(s.self(), s.field("interface"), "missing (the interface the VIPs live on)");
             return null;
         }
-        if (name != null && (!IFNAME.matcher(name).matches() || name.equals(".") || name.equals(".."))) {
+        if (name != null && !InterfaceName.isValid(name)) {
             problems.error(s.node("interface"), s.field("interface"), "'" + name + "' is not a valid Linux interface name");
             return null;
         }
