@@ -230,7 +230,7 @@ public final class ConfigLoader {
         if (s == null) {
             return null;
         }
-        String iface = s.string("interface");
+        String iface = syncInterface(s, problems);
         InetAddress local = s.address("local");
         InetAddress peer = s.address("peer");
         int port = orDefault(s.integer("port", 1, 65_535), 8372);
@@ -264,6 +264,16 @@ public final class ConfigLoader {
             return null;
         }
         return new SyncConfig(iface, local, peer, port, keyFile, Duration.ofSeconds(bulkTimeout), demotion);
+    }
+
+    /** The sync interface's name, or null when absent or not a valid Linux name (reported). */
+    private static String syncInterface(YamlSection s, Problems problems) {
+        String iface = s.string("interface");
+        if (iface != null && !InterfaceName.isValid(iface)) {
+            problems.error(s.node("interface"), s.field("interface"), "'" + iface + "' is not a valid Linux interface name");
+            return null;
+        }
+        return iface;
     }
 
     private static <T> T orDefault(T value, T fallback) {
