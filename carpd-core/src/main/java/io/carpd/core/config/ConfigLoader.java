@@ -8,10 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -25,7 +27,8 @@ import org.yaml.snakeyaml.nodes.Node;
 public final class ConfigLoader {
     public static final Path DEFAULT_PATH = Path.of("/etc/carpd/carpd.yaml");
 
-    private static final Map<String, MacMode> MAC_MODES = Map.of("interface", MacMode.INTERFACE, "virtual", MacMode.VIRTUAL);
+    private static final Map<String, MacMode> MAC_MODES = Arrays.stream(MacMode.values())
+            .collect(Collectors.toUnmodifiableMap(MacMode::yamlName, m -> m));
     private static final Path HOSTNAME_FILE = Path.of("/proc/sys/kernel/hostname");
 
     private final InterfaceAddresses interfaces;
@@ -232,7 +235,7 @@ public final class ConfigLoader {
         if (s == null) {
             return null;
         }
-        String iface = s.string("interface");
+        String iface = syncInterface(s, problems);
         InetAddress local = s.address("local");
         InetAddress peer = s.address("peer");
         int port = orDefault(s.integer("port", 1, 65_535), 8372);
@@ -285,6 +288,16 @@ public final class ConfigLoader {
             problems.error(at, "config_sync.vhids.file", rule.file() + " cannot be used: " + e.getProblems().getFirst());
             return own;
         }
+    }
+
+    /** The sync interface's name, or null when absent or not a valid Linux name (reported). */
+    private static String syncInterface(YamlSection s, Problems problems) {
+        String iface = s.string("interface");
+        if (iface != null && !InterfaceName.isValid(iface)) {
+            problems.error(s.node("interface"), s.field("interface"), "'" + iface + "' is not a valid Linux interface name");
+            return null;
+        }
+        return iface;
     }
 
     static <T> T orDefault(T value, T fallback) {
