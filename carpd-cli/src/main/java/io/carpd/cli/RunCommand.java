@@ -83,11 +83,22 @@ public final class RunCommand implements Callable<Integer> {
             return 1;
         }
 
+        io.carpd.pfsync.config.ConfigSync configSync;
+        try {
+            configSync = ConfigSyncStarter.start(cfg, config, daemon);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            daemon.stop();
+            err.println("carpd run: config sync: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+
         ControlServer server;
         try {
             server = ControlServer.start(daemon, new CarpdMetrics(daemon, Main.Version.number()),
-                    settings(cfg));
+                    settings(cfg), configSync);
         } catch (IOException | RuntimeException e) {
+            if (configSync != null) configSync.close();
             daemon.stop();
             err.println("carpd run: control API: " + e.getMessage());
             err.flush();
@@ -102,11 +113,13 @@ public final class RunCommand implements Callable<Integer> {
             var result = daemon.reload();
             result.errors().forEach(e -> log.error("reload refused: {}", e));
             result.warnings().forEach(w -> log.warn("reload: {}", w));
+            if (result.ok() && configSync != null) configSync.reloaded();
         }));
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("carpd-shutdown").unstarted(daemon::stop));
 
         daemon.awaitTermination();
         server.close();
+        if (configSync != null) configSync.close();
         return 0;
     }
 

@@ -10,7 +10,6 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -157,9 +156,7 @@ public final class Netns implements AutoCloseable {
 
     /** Runs {@code command} inside the namespace and returns exit code and output, whatever they are. */
     public Result run(String... command) {
-        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
-        full.addAll(List.of(command));
-        return runHost(full);
+        return runHost(inside(command));
     }
 
     /**
@@ -167,13 +164,18 @@ public final class Netns implements AutoCloseable {
      * output appended to {@code log}. The process is killed by {@link #close()} if still running.
      */
     public synchronized Process start(Path log, String... command) throws IOException {
-        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
-        full.addAll(List.of(command));
-        Process p = new ProcessBuilder(full).redirectErrorStream(true)
+        Process p = new ProcessBuilder(inside(command)).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         p.getOutputStream().close();
         processes.add(p);
         return p;
+    }
+
+    /** {@code ip netns exec <name> command...}: {@code command} as it runs inside the namespace. */
+    private List<String> inside(String... command) {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
+        full.addAll(List.of(command));
+        return full;
     }
 
     /** Runs a shell script inside the namespace; throws if it exits non-zero. */

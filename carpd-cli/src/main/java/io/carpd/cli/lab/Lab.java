@@ -202,7 +202,7 @@ public final class Lab implements AutoCloseable {
 
     /** The firewall daemon's Prometheus exposition, read from its control socket (carpd only). */
     public String metrics(LabNode fw) {
-        return ControlSocketClient.get(layout.runtimeDir(fw).resolve("carpd.sock"), "/metrics");
+        return ControlSocketClient.get(layout.controlSocket(fw), "/metrics");
     }
 
     /**

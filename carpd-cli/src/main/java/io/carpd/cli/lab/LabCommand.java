@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.function.BiConsumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -128,6 +129,17 @@ public final class LabCommand implements Runnable {
         return lab;
     }
 
+    /** Applies {@code action} to the firewall named {@code node} of the selected lab, then prints the status. */
+    private static int onFirewall(Selection sel, String node, BiConsumer<Lab, LabNode> action) {
+        return guarded(() -> {
+            LabNode fw = LabNode.firewall(node);
+            Lab lab = sel.open();
+            action.accept(lab, fw);
+            System.out.print(lab.status().render());
+            return 0;
+        });
+    }
+
     @Command(name = "up", description = "Build the lab and start both daemons; it keeps running.")
     static final class Up implements Callable<Integer> {
         @Mixin Selection sel;
@@ -163,13 +175,7 @@ public final class LabCommand implements Runnable {
 
         @Override
         public Integer call() {
-            return guarded(() -> {
-                LabNode fw = LabNode.firewall(node);
-                Lab lab = sel.open();
-                lab.fail(fw);
-                System.out.print(lab.status().render());
-                return 0;
-            });
+            return onFirewall(sel, node, Lab::fail);
         }
     }
 
@@ -180,13 +186,7 @@ public final class LabCommand implements Runnable {
 
         @Override
         public Integer call() {
-            return guarded(() -> {
-                LabNode fw = LabNode.firewall(node);
-                Lab lab = sel.open();
-                lab.recover(fw);
-                System.out.print(lab.status().render());
-                return 0;
-            });
+            return onFirewall(sel, node, Lab::recover);
         }
     }
 

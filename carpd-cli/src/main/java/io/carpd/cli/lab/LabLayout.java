@@ -48,6 +48,11 @@ public record LabLayout(Path dir) {
         return dir.resolve(fw.label()).resolve("run");
     }
 
+    /** The control API socket the firewall's carpd listens on (set in its config). */
+    public Path controlSocket(LabNode fw) {
+        return runtimeDir(fw).resolve("carpd.sock");
+    }
+
     public Path stateDir(LabNode fw) {
         return dir.resolve(fw.label()).resolve("state");
     }

@@ -1,5 +1,10 @@
 package io.carpd.cli.lab;
 
+import io.carpd.core.election.CarpTimers;
+import io.carpd.core.election.VirtualHostConfig;
+import io.carpd.core.election.VirtualHostConfig.MasterDownFormula;
+import java.util.Set;
+
 /**
  * CARP parameters for the two lab firewalls.
  *
@@ -14,6 +19,8 @@ public record LabProfile(int advbase, int fw1Advskew, int fw2Advskew, String pas
                          boolean unicastPeers) {
 
     public static final String DEFAULT_PASSWORD = "carplab-demo";
+    /** CARP counts time in ticks of 1/256 s; dividing by a power of two keeps the seconds exact. */
+    private static final double TICKS_PER_SECOND = 256.0;
 
     public LabProfile {
         if (advbase < 0 || advbase > 255) {
@@ -52,17 +59,17 @@ public record LabProfile(int advbase, int fw1Advskew, int fw2Advskew, String pas
 
     /**
      * Seconds fw2 waits after fw1's last advert before taking over: the protocol floor of a hard
-     * failover (BSD-classic master-down 3 × advbase + advskew/256; with advbase 0, 3 × advskew/256;
-     * never below 3/256 s).
+     * failover, by carpd's own formula for the lab config (dead_ratio 3, classic master-down:
+     * 3 × advbase + advskew/256; with advbase 0, 3 × advskew/256; never below 3/256 s).
      */
     public double masterDownSeconds() {
-        double s = advbase == 0 ? 3.0 * fw2Advskew / 256.0 : 3.0 * advbase + fw2Advskew / 256.0;
-        return Math.max(s, 3.0 / 256);
+        VirtualHostConfig fw2 = new VirtualHostConfig(1, advbase, fw2Advskew, true, 3, MasterDownFormula.CLASSIC,
+                true, false, Set.of());
+        return CarpTimers.masterDownTicks(fw2) / TICKS_PER_SECOND;
     }
 
     /** Advert period of the master (fw1). */
     public double advertIntervalSeconds() {
-        double s = advbase + fw1Advskew / 256.0;
-        return s == 0 ? 1.0 / 256 : s;
+        return CarpTimers.advertIntervalTicks(advbase, fw1Advskew) / TICKS_PER_SECOND;
     }
 }

@@ -36,8 +36,15 @@ public final class Namespaces {
         }
     }
 
-    /** Runs {@code argv} (optionally feeding {@code stdin}) and returns its outcome, whatever it is. */
+    /**
+     * Runs {@code argv} (optionally feeding {@code stdin}) and returns its outcome, whatever it is;
+     * a command still running after 20 s is killed and reported as an error.
+     */
     public static Result tryRun(List<String> argv, String stdin) {
+        return tryRun(argv, stdin, TIMEOUT);
+    }
+
+    static Result tryRun(List<String> argv, String stdin, Duration timeout) {
         ProcessBuilder pb = new ProcessBuilder(argv);
         if (stdin == null) {
             pb.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
@@ -48,6 +55,10 @@ public final class Namespaces {
         } catch (IOException e) {
             throw new LabException("cannot start " + String.join(" ", argv) + ": " + e.getMessage(), e);
         }
+        // Both pipes drain in the background: reading stdout here until EOF would block before the
+        // timeout below could ever fire on a command that hangs.
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()),
+                Thread.ofVirtual()::start);
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()),
                 Thread.ofVirtual()::start);
         try {
@@ -56,12 +67,11 @@ public final class Namespaces {
                     in.write(stdin.getBytes(StandardCharsets.UTF_8));
                 }
             }
-            String out = drain(p.getInputStream());
-            if (!p.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
-                throw new LabException(String.join(" ", argv) + ": no exit within " + TIMEOUT.toSeconds() + " s");
+                throw new LabException(String.join(" ", argv) + ": no exit within " + timeout.toSeconds() + " s");
             }
-            return new Result(p.exitValue(), out, err.join());
+            return new Result(p.exitValue(), out.join(), err.join());
         } catch (IOException e) {
             p.destroyForcibly();
             throw new LabException(String.join(" ", argv) + ": " + e.getMessage(), e);

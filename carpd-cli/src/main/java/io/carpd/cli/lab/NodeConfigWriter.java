@@ -52,7 +52,7 @@ public final class NodeConfigWriter {
             }
         }
         y.append("api:\n");
-        y.append("  socket: ").append(layout.runtimeDir(fw).resolve("carpd.sock")).append('\n');
+        y.append("  socket: ").append(layout.controlSocket(fw)).append('\n');
         return y.toString();
     }
 }

@@ -1,7 +1,6 @@
 package io.carpd.cli.lab;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -96,25 +95,6 @@ public final class Topology {
 
         Namespaces.ip(ns(LabNode.CLIENT), "route", "add", "default", "via", LabVip.LAN.address());
         Namespaces.ip(ns(LabNode.SERVER), "route", "add", Segment.LAN.network(), "via", LabVip.WAN.address());
-    }
-
-    /** Deletes every namespace of this lab that exists (processes inside are killed first). */
-    public void destroy() {
-        List<LabNode> reverse = new ArrayList<>(List.of(LabNode.values()));
-        Collections.reverse(reverse);
-        LabException first = null;
-        for (LabNode node : reverse) {
-            try {
-                Namespaces.delete(ns(node));
-            } catch (LabException e) {
-                if (first == null) {
-                    first = e;
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
     }
 
     /** Sets a firewall's own {@code lan}, {@code wan} and {@code sync} links up or down (a dead box). */

@@ -54,6 +54,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final PeerPolicy peers;   // Unix listener only; null until the socket is secured
     private final boolean tcp;
     private final BearerToken token;  // TCP listener only; null = TCP is read-only
+    private final ConfigSyncControl configSync; // null when config sync is not configured
 
     // Connection state, touched only on the connection's event loop.
     private String peerDenial;
@@ -64,7 +65,8 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private ControlPlane.Subscription subscription;
 
     private ApiHandler(ControlPlane plane, CarpdMetrics metrics, Executor workers, Semaphore calls, PeerPolicy peers,
-                       boolean tcp, BearerToken token) {
+                       boolean tcp, BearerToken token, ConfigSyncControl configSync) {
+        this.configSync = configSync;
         this.plane = plane;
         this.metrics = metrics;
         this.workers = workers;
@@ -74,12 +76,14 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         this.token = token;
     }
 
-    static ApiHandler unix(ControlPlane plane, CarpdMetrics metrics, Executor workers, Semaphore calls, PeerPolicy peers) {
-        return new ApiHandler(plane, metrics, workers, calls, peers, false, null);
+    static ApiHandler unix(ControlPlane plane, CarpdMetrics metrics, Executor workers, Semaphore calls, PeerPolicy peers,
+                           ConfigSyncControl configSync) {
+        return new ApiHandler(plane, metrics, workers, calls, peers, false, null, configSync);
     }
 
-    static ApiHandler tcp(ControlPlane plane, CarpdMetrics metrics, Executor workers, Semaphore calls, BearerToken token) {
-        return new ApiHandler(plane, metrics, workers, calls, null, true, token);
+    static ApiHandler tcp(ControlPlane plane, CarpdMetrics metrics, Executor workers, Semaphore calls, BearerToken token,
+                          ConfigSyncControl configSync) {
+        return new ApiHandler(plane, metrics, workers, calls, null, true, token, configSync);
     }
 
     @Override
@@ -178,7 +182,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                     .withHeader(HttpHeaderNames.ALLOW.toString(), ep.allowHeader()), keepAlive);
             return;
         }
-        if (tcp && ep.mutating) {
+        if (tcp && ep.mutating && !(ep == Endpoint.CONFIG_SYNC && req.method().equals(HttpMethod.GET))) {
             Reply refusal = authorize(req.headers().get(HttpHeaderNames.AUTHORIZATION));
             if (refusal != null) {
                 send(ctx, refusal, keepAlive);
@@ -250,6 +254,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 CommandBody.parse(body, Set.of());
                 yield this::reload;
             }
+            case CONFIG_SYNC -> configSync(req.method(), body);
             case METRICS -> () -> Reply.text(Reply.PROMETHEUS, metrics.scrape());
             case VIP_STATUS -> {
                 Set<String> modes = modes(query, req.method(), body);
@@ -302,8 +307,26 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         };
     }
 
+    /** GET: status; POST {"dry_run","force"}: push; POST {"rollback":true}: restore the previous version here. */
+    private Callable<Reply> configSync(HttpMethod method, byte[] body) throws CommandBody.Invalid {
+        if (configSync == null) {
+            return () -> Reply.error(HttpResponseStatus.NOT_FOUND, "config sync is not configured (no config_sync section)");
+        }
+        if (method.equals(HttpMethod.GET)) return () -> Reply.json(configSync.status());
+        CommandBody b = CommandBody.parse(body, Set.of("dry_run", "force", "rollback"));
+        boolean rollback = b.has("rollback") && b.requireBoolean("rollback");
+        boolean dryRun = b.has("dry_run") && b.requireBoolean("dry_run");
+        boolean force = b.has("force") && b.requireBoolean("force");
+        if (rollback && (dryRun || force)) throw new CommandBody.Invalid("'rollback' cannot be combined with 'dry_run' or 'force'");
+        return () -> {
+            ConfigSyncControl.Outcome o = rollback ? configSync.rollback() : configSync.push(dryRun, force);
+            return Reply.json(o.ok() ? HttpResponseStatus.OK : HttpResponseStatus.UNPROCESSABLE_ENTITY, o);
+        };
+    }
+
     private Reply reload() {
         ReloadResult r = plane.reload();
+        if (r.ok() && configSync != null) configSync.reloaded();
         if (r.ok()) return Reply.json(r);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("error", "reload refused: " + r.errors().getFirst()

@@ -15,10 +15,18 @@ import java.util.List;
  * @param api        control API listeners
  * @param hooks      transition hooks, or null when not configured
  * @param sync       sync link, or null when not configured
+ * @param configSync config sync over the sync link, or null when not configured
  */
 public record CarpdConfig(String node, Path runtimeDir, Path stateDir, MacMode macMode, AnnounceConfig announce,
-                          List<VhidConfig> vhids, ApiConfig api, HooksConfig hooks, SyncConfig sync) {
+                          List<VhidConfig> vhids, ApiConfig api, HooksConfig hooks, SyncConfig sync,
+                          ConfigSyncConfig configSync) {
     public CarpdConfig {
         vhids = List.copyOf(vhids);
+    }
+
+    /** Without config sync. */
+    public CarpdConfig(String node, Path runtimeDir, Path stateDir, MacMode macMode, AnnounceConfig announce,
+                       List<VhidConfig> vhids, ApiConfig api, HooksConfig hooks, SyncConfig sync) {
+        this(node, runtimeDir, stateDir, macMode, announce, vhids, api, hooks, sync, null);
     }
 }

@@ -8,10 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -25,7 +27,8 @@ import org.yaml.snakeyaml.nodes.Node;
 public final class ConfigLoader {
     public static final Path DEFAULT_PATH = Path.of("/etc/carpd/carpd.yaml");
 
-    private static final Map<String, MacMode> MAC_MODES = Map.of("interface", MacMode.INTERFACE, "virtual", MacMode.VIRTUAL);
+    private static final Map<String, MacMode> MAC_MODES = Arrays.stream(MacMode.values())
+            .collect(Collectors.toUnmodifiableMap(MacMode::yamlName, m -> m));
     private static final Path HOSTNAME_FILE = Path.of("/proc/sys/kernel/hostname");
 
     private final InterfaceAddresses interfaces;
@@ -128,7 +131,12 @@ public final class ConfigLoader {
         ApiConfig api = api(top.section("api", ConfigKeys.API), runtimeDir, problems);
         HooksConfig hooks = hooks(top.section("hooks", ConfigKeys.HOOKS), problems);
         SyncConfig sync = sync(top.section("sync", ConfigKeys.SYNC), problems);
-        return new CarpdConfig(node, runtimeDir, stateDir, macMode, announce, vhidConfigs, api, hooks, sync);
+        YamlSection cs = top.section("config_sync", ConfigKeys.CONFIG_SYNC);
+        ConfigSyncConfig configSync = cs == null ? null : ConfigSyncReader.read(cs, sync != null || top.has("sync"), problems);
+        if (configSync != null && configSync.vhids() != null && !configSync.vhids().send()) {
+            vhidConfigs = withReceivedVhids(vhidConfigs, configSync.vhids(), cs, problems);
+        }
+        return new CarpdConfig(node, runtimeDir, stateDir, macMode, announce, vhidConfigs, api, hooks, sync, configSync);
     }
 
     private String nodeName(YamlSection top, Problems problems) {
@@ -227,7 +235,7 @@ public final class ConfigLoader {
         if (s == null) {
             return null;
         }
-        String iface = s.string("interface");
+        String iface = syncInterface(s, problems);
         InetAddress local = s.address("local");
         InetAddress peer = s.address("peer");
         int port = orDefault(s.integer("port", 1, 65_535), 8372);
@@ -263,7 +271,36 @@ public final class ConfigLoader {
         return new SyncConfig(iface, local, peer, port, keyFile, Duration.ofSeconds(bulkTimeout), demotion);
     }
 
-    private static <T> T orDefault(T value, T fallback) {
+    /** Lays the VHID definitions received from the peer over ours; a broken file is an error at config_sync.vhids. */
+    private static List<VhidConfig> withReceivedVhids(List<VhidConfig> own, ConfigSyncConfig.VhidSync rule, YamlSection cs,
+                                                      Problems problems) {
+        Node at = cs.at("vhids");
+        try {
+            VhidOverlay overlay = VhidOverlay.read(rule.file());
+            if (overlay == null) {
+                return own;
+            }
+            List<String> warnings = new ArrayList<>();
+            List<VhidConfig> merged = overlay.applyTo(own, warnings);
+            warnings.forEach(w -> problems.warning(at, "config_sync.vhids", w));
+            return merged;
+        } catch (ConfigException e) {
+            problems.error(at, "config_sync.vhids.file", rule.file() + " cannot be used: " + e.getProblems().getFirst());
+            return own;
+        }
+    }
+
+    /** The sync interface's name, or null when absent or not a valid Linux name (reported). */
+    private static String syncInterface(YamlSection s, Problems problems) {
+        String iface = s.string("interface");
+        if (iface != null && !InterfaceName.isValid(iface)) {
+            problems.error(s.node("interface"), s.field("interface"), "'" + iface + "' is not a valid Linux interface name");
+            return null;
+        }
+        return iface;
+    }
+
+    static <T> T orDefault(T value, T fallback) {
         return value != null ? value : fallback;
     }
 }

@@ -1,7 +1,9 @@
 package io.carpd.core.config;
 
+import io.carpd.core.election.Demotion;
 import io.carpd.core.election.VhKey;
 import io.carpd.core.election.VirtualHostConfig.MasterDownFormula;
+import io.carpd.core.wire.CarpAuth;
 import io.carpd.core.wire.Family;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -19,14 +21,9 @@ import org.yaml.snakeyaml.nodes.Node;
 
 /** Reads {@code defaults} and the {@code vhids} list, including the checks that span several VHIDs. */
 final class VhidReader {
-    /** BSD ifconfig keeps 19 password bytes plus a NUL in its 20-byte key buffer (spec §2.1). */
-    private static final int SIGNIFICANT_PASSWORD_BYTES = 19;
     private static final Map<String, MasterDownFormula> MASTER_DOWN =
             Map.of("classic", MasterDownFormula.CLASSIC, "openbsd-current", MasterDownFormula.OPENBSD_CURRENT);
-    /** Linux IFNAMSIZ is 16 including the NUL. */
-    private static final Pattern IFNAME = Pattern.compile("[^\\s/:]{1,15}");
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
-    private static final String IMPLICIT_GROUP = "carp";
 
     private final Problems problems;
     private final InterfaceAddresses interfaces;
@@ -153,9 +150,9 @@ final class VhidReader {
     }
 
     private void warnIfTruncated(byte[] password, String what, YamlSection s, String key) {
-        if (password.length > SIGNIFICANT_PASSWORD_BYTES) {
+        if (password.length > CarpAuth.SIGNIFICANT_PASSWORD_BYTES) {
             problems.warning(s.node(key), s.field(key), what + " is " + password.length + " bytes; only the first "
-                    + SIGNIFICANT_PASSWORD_BYTES + " count (BSD ifconfig truncates it the same way)");
+                    + CarpAuth.SIGNIFICANT_PASSWORD_BYTES + " count (BSD ifconfig truncates it the same way)");
         }
     }
 
@@ -165,7 +162,7 @@ final class VhidReader {
             problems.error(s.self(), s.field("interface"), "missing (the interface the VIPs live on)");
             return null;
         }
-        if (name != null && (!IFNAME.matcher(name).matches() || name.equals(".") || name.equals(".."))) {
+        if (name != null && !InterfaceName.isValid(name)) {
             problems.error(s.node("interface"), s.field("interface"), "'" + name + "' is not a valid Linux interface name");
             return null;
         }
@@ -309,7 +306,7 @@ final class VhidReader {
             } else if (!NAME.matcher(name).matches()) {
                 problems.error(items.get(i), field, "'" + name + "' is not a valid group name (letters, digits, '_', '.', '-')");
                 ok = false;
-            } else if (!name.equals(IMPLICIT_GROUP)) {
+            } else if (!name.equals(Demotion.CARP_GROUP)) {
                 result.add(name);
             }
         }

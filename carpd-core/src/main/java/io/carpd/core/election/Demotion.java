@@ -29,9 +29,11 @@ public final class Demotion {
     /** Raised in {@value #CARP_GROUP} by maintenance mode: the node gives up every VIP. */
     public static final int MAINTENANCE = 240;
 
+    /** The source maintenance mode raises {@link #MAINTENANCE} under, in {@value #CARP_GROUP}. */
     public static final String MAINTENANCE_SOURCE = "maintenance";
     /** Raised by state sync until the first bulk transfer completed (its value is configured). */
     public static final String SYNC_SOURCE = "sync";
+    /** The source of the demotion an operator sets through the control API, in the group they name. */
     public static final String OPERATOR_SOURCE = "operator";
 
     private final Map<String, Map<String, Integer>> groups = new TreeMap<>();

@@ -1,9 +1,10 @@
 package io.carpd.core.linux;
 
+import io.carpd.core.config.InterfaceName;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.regex.Pattern;
 
 /**
  * Per-interface IPv4 ARP sysctls for virtual-MAC mode (carp.md §9): with the VIP on a macvlan, the
@@ -13,7 +14,6 @@ import java.util.regex.Pattern;
  * with the virtual MAC. /proc/sys/net shows the namespace of the thread that opens the file.
  */
 public final class ArpSysctls {
-    private static final Pattern IFNAME = Pattern.compile("[A-Za-z0-9_.@:-]{1,15}");
     private final Path confRoot;
 
     /** {@code confRoot} is normally /proc/sys/net/ipv4/conf; tests may point elsewhere. */
@@ -51,7 +51,7 @@ public final class ArpSysctls {
 
     private Path file(String iface, String key) {
         // Names come from configuration: keep "..", "/" and friends out of the path.
-        if (!IFNAME.matcher(iface).matches() || iface.equals(".") || iface.equals("..")) {
+        if (!InterfaceName.isValid(iface)) {
             throw new IllegalArgumentException("invalid interface name '" + iface + "'");
         }
         return confRoot.resolve(iface).resolve(key);

@@ -2,7 +2,6 @@ package io.carpd.core.linux;
 
 import io.carpd.core.config.IpLiteral;
 
-import java.net.Inet6Address;
 import java.net.InetAddress;
 
 /** One address on an interface, with the kernel's IFA_F_* flags and scope (0 global, 253 link, 254 host). */
@@ -10,11 +9,6 @@ public record IfAddress(int ifindex, InetAddress address, int prefixLength, int 
     static final int IFA_F_NODAD = 0x02;
     static final int IFA_F_DADFAILED = 0x08;
     static final int IFA_F_TENTATIVE = 0x40;
-    static final int IFA_F_PERMANENT = 0x80;
-
-    public boolean ipv6() {
-        return address instanceof Inet6Address;
-    }
 
     /** IPv6 address still in duplicate address detection: not usable as a source or for replies yet. */
     public boolean tentative() {

@@ -1,5 +1,8 @@
 package io.carpd.core.linux;
 
+import io.carpd.core.wire.AdvertEncoder;
+import io.carpd.core.wire.Family;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -15,8 +18,8 @@ import java.util.List;
  * ifindex so no IPv4 address is needed on the interface.
  */
 final class MulticastMembership implements AutoCloseable {
-    private static final byte[] CARP_V4 = {(byte) 224, 0, 0, 18};
-    private static final byte[] CARP_V6 = {(byte) 0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x12};
+    private static final byte[] CARP_V4 = AdvertEncoder.group(Family.INET).getAddress();
+    private static final byte[] CARP_V6 = AdvertEncoder.group(Family.INET6).getAddress();
 
     private final List<Integer> fds;
     private final List<String> failures;

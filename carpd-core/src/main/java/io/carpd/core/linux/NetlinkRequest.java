@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
  */
 public final class NetlinkRequest {
     public static final int NLM_F_REQUEST = 0x1;
-    public static final int NLM_F_MULTI = 0x2;
     public static final int NLM_F_ACK = 0x4;
     public static final int NLM_F_DUMP_INTR = 0x10;
     public static final int NLM_F_DUMP = 0x300;

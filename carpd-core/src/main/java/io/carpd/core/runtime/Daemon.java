@@ -548,6 +548,7 @@ public final class Daemon implements ControlPlane, AutoCloseable {
         keepRestartOnly("mac_mode", current.macMode(), next.macMode(), warnings);
         keepRestartOnly("api", current.api(), next.api(), warnings);
         keepRestartOnly("hooks", current.hooks(), next.hooks(), warnings);
+        keepRestartOnly("config_sync", current.configSync(), next.configSync(), warnings);
         Map<VhKey, VhidConfig> before = byKey(current.vhids());
         Map<VhKey, VhidConfig> after = byKey(next.vhids());
         List<String> changes = new ArrayList<>();
@@ -562,7 +563,7 @@ public final class Daemon implements ControlPlane, AutoCloseable {
         }
         // Restart-only settings keep their running values; the hooks of added VHIDs need the new addresses.
         config = new CarpdConfig(current.node(), current.runtimeDir(), current.stateDir(), current.macMode(),
-                next.announce(), next.vhids(), current.api(), current.hooks(), next.sync());
+                next.announce(), next.vhids(), current.api(), current.hooks(), next.sync(), current.configSync());
         for (var e : after.entrySet()) {
             VhidConfig previous = before.get(e.getKey());
             if (e.getValue().equals(previous)) continue;

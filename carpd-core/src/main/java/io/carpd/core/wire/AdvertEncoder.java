@@ -70,7 +70,10 @@ public final class AdvertEncoder {
         if (auth.vhid() != ad.vhid()) {
             throw new IllegalArgumentException("auth is for vhid " + auth.vhid() + ", advert for vhid " + ad.vhid());
         }
-        if (srcMac.length != 6 || dstMac.length != 6) throw new IllegalArgumentException("MAC addresses must be 6 bytes");
+        if (srcMac.length != 6 || dstMac.length != 6) {
+            throw new IllegalArgumentException("MAC addresses must be 6 bytes: source has " + srcMac.length
+                    + ", destination " + dstMac.length);
+        }
         Class<? extends InetAddress> type = family == Family.INET ? Inet4Address.class : Inet6Address.class;
         if (!type.isInstance(src) || !type.isInstance(dst)) {
             throw new IllegalArgumentException("source " + src + " and destination " + dst + " must both be " + family);

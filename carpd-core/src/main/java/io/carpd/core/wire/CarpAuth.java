@@ -23,7 +23,7 @@ import java.util.Objects;
 public final class CarpAuth {
 
     /** ifconfig copies the password NUL-terminated into a 20-byte key, so 19 bytes count. */
-    static final int SIGNIFICANT_PASSWORD_BYTES = 19;
+    public static final int SIGNIFICANT_PASSWORD_BYTES = 19;
     private static final int KEY_LENGTH = 20;
     private static final int HMAC_BLOCK = 64;
     private static final byte CARP_VERSION = 2;

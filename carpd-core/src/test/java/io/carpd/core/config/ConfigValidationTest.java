@@ -524,6 +524,25 @@ class ConfigValidationTest {
     }
 
     @Test
+    void syncInterfaceNameIsCheckedLikeAVhidInterface() {
+        assertThat(problems("""
+                node: t1
+                defaults:
+                  password: secret
+                vhids:
+                  - vhid: 1
+                    interface: lan
+                    addresses: [192.0.2.1/24]
+                sync:
+                  interface: sync/0
+                  local: 198.51.100.1
+                  peer: 198.51.100.2
+                """)).containsExactly(
+                "t.yaml:9:3: sync.key_file: missing (sync needs interface, local, peer and key_file)",
+                "t.yaml:9:14: sync.interface: 'sync/0' is not a valid Linux interface name");
+    }
+
+    @Test
     void unreadableConfigFileIsAFileLevelProblem() {
         Path missing = dir.resolve("nope.yaml");
         assertThatThrownBy(() -> ConfigLoader.load(missing))

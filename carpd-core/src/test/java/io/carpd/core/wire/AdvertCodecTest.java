@@ -169,7 +169,7 @@ class AdvertCodecTest {
         assertThatThrownBy(() -> encoder.encode(new byte[69], new Advertisement(1, 1, 0, 0, 0), auth, Family.INET, mac, mac, Frames.v1Source(), group))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("69");
         assertThatThrownBy(() -> encoder.encode(new byte[70], new Advertisement(1, 1, 0, 0, 0), auth, Family.INET, new byte[5], mac, Frames.v1Source(), group))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("MAC");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("MAC").hasMessageContaining("source has 5");
     }
 
     // --- helpers -----------------------------------------------------------------------------------

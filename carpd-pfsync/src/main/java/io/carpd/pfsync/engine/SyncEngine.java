@@ -341,6 +341,7 @@ public final class SyncEngine {
                     bulkEnded(b, writes, out);
                 }
                 case SyncRecord.Hello h -> counters.unexpectedRecords++;
+                case SyncRecord.ConfigFragment c -> counters.unexpectedRecords++; // config sync has its own connection
             }
         }
         if (!writes.isEmpty()) {

@@ -27,10 +27,12 @@ import java.nio.ByteBuffer;
  * key        u16 zone, u8 family (4|6), u8 protocol, src, dst (4|16 bytes each), u16 l4a, u16 l4b
  *            (ports: source, destination; ICMP: type &lt;&lt; 8 | code, id)
  * BULK_REQUEST  empty;  BULK_START u64 id;  BULK_END u64 id, u64 states
+ * CONFIG_SYNC   u8 flags (1 = last fragment of a message), message bytes
  * </pre>
  */
 public final class RecordCodec {
     private static final int FLAG_TCP = 1;
+    private static final int FLAG_LAST = 1;
 
     private RecordCodec() {
     }
@@ -46,6 +48,7 @@ public final class RecordCodec {
             case SyncRecord.BulkRequest b -> RecordType.BULK_REQUEST;
             case SyncRecord.BulkStart b -> RecordType.BULK_START;
             case SyncRecord.BulkEnd b -> RecordType.BULK_END;
+            case SyncRecord.ConfigFragment c -> RecordType.CONFIG_SYNC;
         };
     }
 
@@ -62,6 +65,7 @@ public final class RecordCodec {
             case SyncRecord.BulkRequest b -> 0;
             case SyncRecord.BulkStart b -> 8;
             case SyncRecord.BulkEnd b -> 16;
+            case SyncRecord.ConfigFragment c -> 1 + c.data().length;
         };
     }
 
@@ -85,6 +89,7 @@ public final class RecordCodec {
             case SyncRecord.BulkRequest b -> { }
             case SyncRecord.BulkStart b -> out.putLong(b.bulkId());
             case SyncRecord.BulkEnd b -> out.putLong(b.bulkId()).putLong(b.states());
+            case SyncRecord.ConfigFragment c -> out.put((byte) (c.last() ? FLAG_LAST : 0)).put(c.data());
         }
     }
 
@@ -137,6 +142,12 @@ public final class RecordCodec {
                 case RecordType.BULK_REQUEST -> new SyncRecord.BulkRequest();
                 case RecordType.BULK_START -> new SyncRecord.BulkStart(in.getLong());
                 case RecordType.BULK_END -> new SyncRecord.BulkEnd(in.getLong(), in.getLong());
+                case RecordType.CONFIG_SYNC -> {
+                    boolean last = (Byte.toUnsignedInt(in.get()) & FLAG_LAST) != 0;
+                    byte[] data = new byte[in.remaining()];
+                    in.get(data);
+                    yield new SyncRecord.ConfigFragment(last, data);
+                }
                 default -> null;
             };
         } catch (BufferUnderflowException e) {

@@ -18,7 +18,7 @@ public final class RecordType {
     public static final int BULK_END = 34;
     /** Reserved: per-VHID states of the sender, for split-brain detection over the sync link. */
     public static final int VHID_STATES = 48;
-    /** Reserved: configuration pushed from MASTER to BACKUP. */
+    /** Configuration pushed from MASTER to BACKUP: fragments of config-sync messages, on their own connection. */
     public static final int CONFIG_SYNC = 64;
 
     private RecordType() {

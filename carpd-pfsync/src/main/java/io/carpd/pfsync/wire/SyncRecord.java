@@ -39,4 +39,19 @@ public sealed interface SyncRecord {
 
     /** The bulk transfer {@code bulkId} is complete after {@code states} upserts. */
     record BulkEnd(long bulkId, long states) implements SyncRecord {}
+
+    /**
+     * A piece of one config-sync message ({@code io.carpd.pfsync.config}); a message larger than a
+     * record is split into consecutive fragments, {@code last} set on its final one.
+     */
+    record ConfigFragment(boolean last, byte[] data) implements SyncRecord {
+        /** Largest {@code data} per fragment (the record length field is 16 bits). */
+        public static final int MAX_DATA = 65_535 - 1;
+
+        public ConfigFragment {
+            if (data.length > MAX_DATA) {
+                throw new IllegalArgumentException("config fragment of " + data.length + " bytes exceeds " + MAX_DATA);
+            }
+        }
+    }
 }

@@ -164,7 +164,7 @@ class SyncSessionTest {
     private static byte[] frameWithUnknownRecord() {
         ByteBuffer b = ByteBuffer.allocate(FrameCodec.HEADER_BYTES + 4 + 3 + 4 + 8 + FrameCodec.MAC_BYTES);
         b.putShort((short) FrameCodec.MAGIC).put((byte) 2).put((byte) 1).putInt(b.capacity()).putLong(1);
-        b.putShort((short) RecordType.CONFIG_SYNC).putShort((short) 3).put(new byte[3]);
+        b.putShort((short) RecordType.VHID_STATES).putShort((short) 3).put(new byte[3]);
         b.putShort((short) RecordType.ACK).putShort((short) 8).putLong(77);
         return b.array();
     }
