@@ -90,7 +90,7 @@ final class SharedLab implements AutoCloseable {
             Path command = commandHook(fw);
             writeHook(command, record);
             String yaml = Files.readString(layout.config(fw));
-            String socketLine = "  socket: " + layout.runtimeDir(fw).resolve("carpd.sock") + "\n";
+            String socketLine = "  socket: " + layout.controlSocket(fw) + "\n";
             if (!yaml.endsWith("\n") || !yaml.endsWith("\napi:\n" + socketLine)) {
                 throw new IllegalStateException("unexpected generated config " + layout.config(fw));
             }
@@ -209,7 +209,7 @@ final class SharedLab implements AutoCloseable {
     }
 
     Path socket(LabNode fw) {
-        return fw == LabNode.FW1 ? socketDir.resolve("fw1.sock") : lab.layout().runtimeDir(fw).resolve("carpd.sock");
+        return fw == LabNode.FW1 ? socketDir.resolve("fw1.sock") : lab.layout().controlSocket(fw);
     }
 
     Path config(LabNode fw) {
