@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             io.carpd.cli.control.EnableCommand.class,
             io.carpd.cli.control.ReloadCommand.class,
             io.carpd.cli.control.EventsCommand.class,
+            io.carpd.cli.control.SyncCommand.class,
             picocli.AutoComplete.GenerateCompletion.class,
             picocli.codegen.docgen.manpage.ManPageGenerator.class,
             CheckConfigCommand.class,

@@ -83,12 +83,27 @@ public final class RunCommand implements Callable<Integer> {
             return 1;
         }
 
+        StateSyncWiring sync = null;
+        if (cfg.sync() != null) {
+            try {
+                sync = StateSyncWiring.start(cfg.sync(), daemon);
+            } catch (IOException | RuntimeException e) {
+                daemon.stop();
+                err.println("carpd run: " + e.getMessage());
+                err.flush();
+                log.debug("sync start failure", e);
+                return 1;
+            }
+        }
+
         ControlServer server;
         try {
-            server = ControlServer.start(daemon, new CarpdMetrics(daemon, Main.Version.number()),
-                    settings(cfg));
+            CarpdMetrics metrics = new CarpdMetrics(daemon, Main.Version.number());
+            if (sync != null) sync.bindMetrics(metrics);
+            server = ControlServer.start(daemon, metrics, settings(cfg), sync == null ? null : sync.control());
         } catch (IOException | RuntimeException e) {
             daemon.stop();
+            if (sync != null) sync.close();
             err.println("carpd run: control API: " + e.getMessage());
             err.flush();
             return 1;
@@ -107,6 +122,8 @@ public final class RunCommand implements Callable<Integer> {
 
         daemon.awaitTermination();
         server.close();
+        // After the daemon: its VIPs are gone (or handed over) before the peer's link drops.
+        if (sync != null) sync.close();
         return 0;
     }
 

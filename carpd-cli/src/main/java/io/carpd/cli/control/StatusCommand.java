@@ -53,6 +53,7 @@ public final class StatusCommand extends ControlVerb {
         flags.add("maintenance " + (s.path("maintenance").asBoolean() ? "on" : "off"));
         flags.add(s.path("disabled").asBoolean() ? "disabled" : "enabled");
         out.println("node " + s.path("node").asText() + ": " + String.join(", ", flags));
+        if (s.path("sync").isObject()) SyncCommand.print(s.path("sync"), out);
     }
 
     static String transition(JsonNode t) {

@@ -50,6 +50,7 @@ import org.slf4j.LoggerFactory;
  * {@code GET /api/v1/events?n=N[&follow=1]} (follow: chunked JSON lines), {@code POST /api/v1/maintenance}
  * {@code {"enabled":bool}}, {@code POST /api/v1/demote} {@code {"group":"carp","value":N}} or
  * {@code {"group":"carp","reset":true}}, {@code POST /api/v1/disable}, {@code /enable}, {@code /reload},
+ * {@code GET /api/v1/sync}, {@code POST /api/v1/sync/resync} (state sync; 404 when not configured),
  * {@code GET /metrics}, {@code GET|POST /api/diagnostics/interface/get_vip_status} (also {@code getVipStatus}).
  * Errors are {@code {"error":"..."}} with a matching HTTP status.
  */
@@ -82,14 +83,24 @@ public final class ControlServer implements AutoCloseable {
      * @throws IOException naming the socket or address that could not be bound or secured
      */
     public static ControlServer start(ControlPlane plane, CarpdMetrics metrics, ControlServerSettings settings) throws IOException {
+        return start(plane, metrics, settings, null);
+    }
+
+    /**
+     * As {@link #start(ControlPlane, CarpdMetrics, ControlServerSettings)}, also serving state sync
+     * ({@code /api/v1/sync}, {@code /api/v1/sync/resync}, a {@code sync} object in the status) when
+     * {@code sync} is not null.
+     */
+    public static ControlServer start(ControlPlane plane, CarpdMetrics metrics, ControlServerSettings settings,
+                                      SyncControl sync) throws IOException {
         if (!Epoll.isAvailable()) throw new IOException("control API needs Linux epoll: " + Epoll.unavailabilityCause());
         ControlServer server = new ControlServer(settings.socket());
         try {
-            server.bindUnix(plane, metrics, settings);
+            server.bindUnix(plane, metrics, sync, settings);
             if (settings.tcp() != null) {
                 BearerToken token = settings.token() == null ? null : new BearerToken(settings.token());
                 server.tcpChannel = server.bind(EpollServerSocketChannel.class, settings.tcp(), "api.tcp " + settings.tcp(),
-                        () -> ApiHandler.tcp(plane, metrics, server.workers, server.calls, token));
+                        () -> ApiHandler.tcp(plane, metrics, sync, server.workers, server.calls, token));
                 if (token == null) log.warn("api.tcp: no token_file configured, TCP listener is read-only");
             }
         } catch (IOException | RuntimeException e) {
@@ -99,12 +110,12 @@ public final class ControlServer implements AutoCloseable {
         return server;
     }
 
-    private void bindUnix(ControlPlane plane, CarpdMetrics metrics, ControlServerSettings settings) throws IOException {
+    private void bindUnix(ControlPlane plane, CarpdMetrics metrics, SyncControl sync, ControlServerSettings settings) throws IOException {
         Files.createDirectories(socket.toAbsolutePath().getParent());
         removeStaleSocket();
         var policy = new AtomicReference<PeerPolicy>();
         unixChannel = bind(EpollServerDomainSocketChannel.class, new DomainSocketAddress(socket.toString()), "api.socket " + socket,
-                () -> ApiHandler.unix(plane, metrics, workers, calls, policy.get()));
+                () -> ApiHandler.unix(plane, metrics, sync, workers, calls, policy.get()));
         // Until the policy is set, connections are refused: between bind and chmod the file has the
         // umask's mode. The peer-credential check is the real guard; the mode is defence in depth.
         int gid = -1;

@@ -234,6 +234,55 @@ public final class StateSync implements AutoCloseable {
         return CompletableFuture.runAsync(() -> { }, kernelWriter);
     }
 
+    /**
+     * Forces a full resync both ways (see {@link SyncEvent.Resync}). Completes with false when the
+     * link is down, so there is nobody to resync with.
+     */
+    public CompletableFuture<Boolean> resync() {
+        CompletableFuture<Boolean> f = new CompletableFuture<>();
+        loop.execute(() -> {
+            if (engine.status().state() == PeerState.DISCONNECTED) {
+                f.complete(false);
+                return;
+            }
+            handle(new SyncEvent.Resync());
+            f.complete(true);
+        });
+        return f;
+    }
+
+    /** Engine, link and kernel-writer figures taken together on the loop. */
+    public CompletableFuture<SyncSnapshot> snapshot() {
+        CompletableFuture<SyncSnapshot> f = new CompletableFuture<>();
+        loop.execute(() -> {
+            var c = engine.counters();
+            var counters = new java.util.LinkedHashMap<String, Long>();
+            counters.put("connections", link.connections());
+            counters.put("foreign_connections_refused", link.foreignConnectionsRefused());
+            counters.put("resyncs", c.resyncs());
+            counters.put("bulks_sent", c.bulksSent());
+            counters.put("bulks_received", c.bulksReceived());
+            counters.put("bulk_stale_purged", c.bulkStalePurged());
+            counters.put("records_sent", c.recordsSent());
+            counters.put("coalesced", c.coalesced());
+            counters.put("peer_upserts", c.peerUpserts());
+            counters.put("peer_deletes", c.peerDeletes());
+            counters.put("peer_deletes_ignored", c.peerDeletesIgnored());
+            counters.put("taken_over", c.takenOver());
+            counters.put("refreshes", c.refreshes());
+            counters.put("unexpected_records", c.unexpectedRecords());
+            counters.put("kernel_writes", kernelWrites.get());
+            counters.put("kernel_write_failures", kernelWriteFailures.get());
+            var drops = new java.util.EnumMap<io.carpd.pfsync.wire.FrameDrop, Long>(io.carpd.pfsync.wire.FrameDrop.class);
+            for (var d : io.carpd.pfsync.wire.FrameDrop.values()) {
+                drops.put(d, link.dropped(d));
+            }
+            f.complete(new SyncSnapshot(engine.status(System.nanoTime()), link.version(), link.framesSent(), link.bytesSent(),
+                    link.framesReceived(), link.bytesReceived(), drops, counters));
+        });
+        return f;
+    }
+
     /** The engine's view, fetched on its loop. */
     public CompletableFuture<PeerStatus> status() {
         CompletableFuture<PeerStatus> f = new CompletableFuture<>();
