@@ -40,6 +40,8 @@ final class StateSyncWiring implements AutoCloseable {
     private final StateSync sync;
     private final StateSyncControl control;
     private final Runnable roleListener;
+    /** Held so the meters, which read through it, stay alive as long as sync runs. */
+    private SyncMetrics metrics;
 
     private StateSyncWiring(StateSync sync, StateSyncControl control, Runnable roleListener) {
         this.sync = sync;
@@ -124,7 +126,7 @@ final class StateSyncWiring implements AutoCloseable {
 
     /** Adds the {@code carpd_sync_*} meters to the daemon's registry. */
     void bindMetrics(CarpdMetrics metrics) {
-        SyncMetrics.bind(metrics.registry(), control);
+        this.metrics = SyncMetrics.bind(metrics.registry(), control);
     }
 
     @Override

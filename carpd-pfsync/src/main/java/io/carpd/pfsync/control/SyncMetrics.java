@@ -16,7 +16,8 @@ import java.util.function.ToDoubleFunction;
 /**
  * The {@code carpd_sync_*} meters. Every meter reads one snapshot that is taken at most once per
  * second, so a scrape costs one hop onto the sync loop, not one per meter. A snapshot that cannot
- * be taken (sync loop gone at shutdown) reads as NaN.
+ * be taken (sync loop gone at shutdown) reads as NaN. Meters hold this object strongly (Micrometer
+ * defaults to weak references, which would turn every meter into NaN after the next GC).
  */
 public final class SyncMetrics {
     private static final Logger log = LoggerFactory.getLogger(SyncMetrics.class);
@@ -30,9 +31,11 @@ public final class SyncMetrics {
         this.control = control;
     }
 
-    /** Registers the sync meters of {@code control} on {@code registry}. */
-    public static void bind(MeterRegistry registry, StateSyncControl control) {
-        new SyncMetrics(control).register(registry);
+    /** Registers the sync meters of {@code control} on {@code registry}; keep the result referenced. */
+    public static SyncMetrics bind(MeterRegistry registry, StateSyncControl control) {
+        SyncMetrics m = new SyncMetrics(control);
+        m.register(registry);
+        return m;
     }
 
     private synchronized SyncSnapshot current() {
@@ -57,7 +60,7 @@ public final class SyncMetrics {
     }
 
     private void gauge(MeterRegistry r, String name, String unit, String help, Tags tags, ToDoubleFunction<SyncSnapshot> f) {
-        Gauge.builder(name, this, read(f)).baseUnit(unit).description(help).tags(tags).register(r);
+        Gauge.builder(name, this, read(f)).strongReference(true).baseUnit(unit).description(help).tags(tags).register(r);
     }
 
     private void counter(MeterRegistry r, String name, String help, Tags tags, ToDoubleFunction<SyncSnapshot> f) {
