@@ -100,7 +100,12 @@ public final class StateSync implements AutoCloseable {
         events.ignoreOrigin(kernel.portId());
         reader = Thread.ofPlatform().name("sync-conntrack-events").daemon(true).start(this::readEvents);
         loop.submit(() -> handle(new SyncEvent.Start())).sync();
-        dump();
+        // The first dump is in the table before the link starts: a bulk requested by a peer that
+        // connects at once must carry it, or the peer would purge its copies of our states at the
+        // end of an empty bulk and get them back only as the dump is streamed.
+        long started = System.nanoTime();
+        var first = kernelWriter.submit(() -> kernel.dump().stream().filter(this::synced).toList()).get();
+        loop.submit(() -> handle(new SyncEvent.LocalDump(first, started))).sync();
         link.start();
         if (!dumpInterval.isZero()) {
             loop.scheduleAtFixedRate(this::dump, dumpInterval.toNanos(), dumpInterval.toNanos(), TimeUnit.NANOSECONDS);

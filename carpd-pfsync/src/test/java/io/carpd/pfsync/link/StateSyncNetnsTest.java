@@ -191,6 +191,9 @@ class StateSyncNetnsTest {
                         && bHas("sport=5300 dport=53", "-f", "ipv6"));
                 await("B in sync", () -> b.status().join().state() == PeerState.IN_SYNC);
                 assertThat(bDemotions).containsExactly("32:state sync not complete", "0:bulk transfer complete");
+                // A dialled the moment it started: its first dump was in its table before that, so
+                // the bulk carried both states (an empty bulk would have purged B's copies).
+                assertThat(b.status().join().lastBulkReceived().states()).isEqualTo(2);
 
                 // Live: a new state, then a delete.
                 aKernel.write(List.of(new CtWrite.Upsert(tcp(41001))));
