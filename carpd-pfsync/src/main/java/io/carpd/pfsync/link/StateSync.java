@@ -59,6 +59,9 @@ public final class StateSync implements AutoCloseable {
     private Thread reader;
     private ScheduledFuture<?> timer;
     private volatile boolean closing;
+    // Loop-confined: re-entrancy guard of handle().
+    private boolean handling;
+    private final java.util.ArrayDeque<SyncEvent> deferred = new java.util.ArrayDeque<>();
 
     public StateSync(LinkSettings linkSettings, SyncSettings syncSettings, Duration dumpInterval, Listener listener) {
         this.engine = new SyncEngine(syncSettings);
@@ -179,11 +182,31 @@ public final class StateSync implements AutoCloseable {
         });
     }
 
+    /**
+     * Feeds one event and performs the actions. Performing them can call back into us on the same
+     * thread (a flush makes the channel writable again, a failed write closes it); such events wait
+     * until the current actions are done, or frames would be encoded out of sequence.
+     */
     private void handle(SyncEvent event) {
         if (closing) {
             return;
         }
-        List<SyncAction> actions = engine.handle(event, System.nanoTime());
+        if (handling) {
+            deferred.add(event);
+            return;
+        }
+        handling = true;
+        try {
+            for (SyncEvent e = event; e != null && !closing; e = deferred.poll()) {
+                perform(engine.handle(e, System.nanoTime()));
+            }
+        } finally {
+            handling = false;
+            deferred.clear();
+        }
+    }
+
+    private void perform(List<SyncAction> actions) {
         for (SyncAction a : actions) {
             switch (a) {
                 case SyncAction.SendFrame f -> link.send(f.seq(), f.records());

@@ -160,9 +160,12 @@ class SyncThroughputBench {
                     int inB = bKernel.dump().size();
                     var snap = sb.snapshot().join();
                     System.out.printf("link    %,d states from A's kernel to B's: bulk received %.2f s after B started "
-                                    + "(bulk itself %.2f s), in B's kernel after %.2f s (%,d there); %,d bytes in %,d frames%n",
+                                    + "(bulk itself %.2f s), in B's kernel after %.2f s (%,d there); %,d bytes in %,d frames; B's counters %s%n",
                             STATES, (received - t0) / 1e9, st.lastBulkReceived().durationNanos() / 1e9, (written - t0) / 1e9,
-                            inB, snap.bytesReceived(), snap.framesReceived());
+                            inB, snap.bytesReceived(), snap.framesReceived(), snap.counters());
+                    if (snap.counters().get("connections") != 1) {
+                        throw new AssertionError("the link reconnected during the bulk: " + snap.counters());
+                    }
                 }
             }
         }
