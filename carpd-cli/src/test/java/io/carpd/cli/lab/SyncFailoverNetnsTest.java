@@ -166,6 +166,8 @@ class SyncFailoverNetnsTest {
         assertThat(Lab.await(() -> clientFlows(LabNode.FW1).equals(clientFlows(LabNode.FW2)), Duration.ofSeconds(10),
                 Duration.ofMillis(200))).as("fw1 %s vs fw2 %s", clientFlows(LabNode.FW1), clientFlows(LabNode.FW2)).isTrue();
         assertThat(clientFlows(LabNode.FW2)).hasSize(5).doesNotContainAnyElementsOf(ended);
+        // Only forwarded traffic is synced: no CARP adverts, IGMP or sync-link connection.
+        assertThat(syncStatus(LabNode.FW2).path("peer_states").asInt()).as(syncStatus(LabNode.FW2).toString()).isEqualTo(5);
     }
 
     // ---- helpers

@@ -163,10 +163,12 @@ public final class StateSync implements AutoCloseable {
     /**
      * The sync link's own connection exists on both nodes with its own live state; syncing it
      * would make the two copies overwrite each other, so connections of the link's addresses stay
-     * local (pfsync likewise never syncs its own traffic).
+     * local (pfsync likewise never syncs its own traffic). The same holds for link-local multicast.
      */
     private boolean synced(io.carpd.pfsync.conntrack.ConnState s) {
-        return !linkAddresses.contains(s.original().src()) && !linkAddresses.contains(s.original().dst())
+        // Link-local multicast (224.0.0.0/24, ff02::/16: CARP adverts, IGMP, MLD) is never routed:
+        // each node has its own such entries, and syncing them only adds noise to the peer's table.
+        return !s.original().dst().isMCLinkLocal() && !linkAddresses.contains(s.original().src()) && !linkAddresses.contains(s.original().dst())
                 && !linkAddresses.contains(s.reply().src()) && !linkAddresses.contains(s.reply().dst());
     }
 
