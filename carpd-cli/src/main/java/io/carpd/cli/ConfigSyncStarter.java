@@ -11,9 +11,7 @@ import io.carpd.pfsync.config.ConfigSync;
 import io.carpd.pfsync.config.NodeIdentity;
 import io.carpd.pfsync.link.LinkSettings;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 
 /** Builds and starts {@link ConfigSync} for {@code carpd run} when {@code config_sync} is configured. */
@@ -34,7 +32,7 @@ final class ConfigSyncStarter {
         if (cs == null || cfg.sync() == null) {
             return null;
         }
-        byte[] key = readKey(cfg.sync().keyFile());
+        byte[] key = StateSyncWiring.readKey(cfg.sync());
         LinkSettings link = ConfigSync.linkFor(LinkSettings.forConfig(cfg.sync(), key));
         NodeIdentity self = new NodeIdentity(cfg.node(), System.getProperty(VERSION_PROPERTY, Main.Version.number()),
                 ConfigSyncConfig.SCHEMA_VERSION);
@@ -61,15 +59,5 @@ final class ConfigSyncStarter {
         ConfigSync sync = new ConfigSync(link, settings, view, ConfigSections.outgoing(daemon::config, cs.vhids()));
         sync.start();
         return sync;
-    }
-
-    /** The sync key as the loader checked it: trailing line breaks dropped. */
-    private static byte[] readKey(Path file) throws IOException {
-        byte[] content = Files.readAllBytes(file);
-        int end = content.length;
-        while (end > 0 && (content[end - 1] == '\n' || content[end - 1] == '\r')) {
-            end--;
-        }
-        return Arrays.copyOf(content, end);
     }
 }

@@ -1,6 +1,7 @@
 package io.carpd.cli;
 
 import ch.qos.logback.classic.Level;
+import io.carpd.core.api.ApiExtensions;
 import io.carpd.core.api.ControlServer;
 import io.carpd.core.api.ControlServerSettings;
 import io.carpd.core.config.ApiConfig;
@@ -11,6 +12,7 @@ import io.carpd.core.config.ConfigProblem;
 import io.carpd.core.config.LoadedConfig;
 import io.carpd.core.metrics.CarpdMetrics;
 import io.carpd.core.runtime.Daemon;
+import io.carpd.pfsync.config.ConfigSync;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -83,11 +85,25 @@ public final class RunCommand implements Callable<Integer> {
             return 1;
         }
 
-        io.carpd.pfsync.config.ConfigSync configSync;
+        StateSyncWiring sync = null;
+        if (cfg.sync() != null) {
+            try {
+                sync = StateSyncWiring.start(cfg.sync(), daemon);
+            } catch (IOException | RuntimeException e) {
+                daemon.stop();
+                err.println("carpd run: " + e.getMessage());
+                err.flush();
+                log.debug("sync start failure", e);
+                return 1;
+            }
+        }
+
+        ConfigSync configSync;
         try {
             configSync = ConfigSyncStarter.start(cfg, config, daemon);
         } catch (IOException | InterruptedException | RuntimeException e) {
             daemon.stop();
+            if (sync != null) sync.close();
             err.println("carpd run: config sync: " + e.getMessage());
             err.flush();
             return 1;
@@ -95,11 +111,14 @@ public final class RunCommand implements Callable<Integer> {
 
         ControlServer server;
         try {
-            server = ControlServer.start(daemon, new CarpdMetrics(daemon, Main.Version.number()),
-                    settings(cfg), configSync);
+            CarpdMetrics metrics = new CarpdMetrics(daemon, Main.Version.number());
+            if (sync != null) sync.bindMetrics(metrics);
+            server = ControlServer.start(daemon, metrics, settings(cfg),
+                    new ApiExtensions(sync == null ? null : sync.control(), configSync));
         } catch (IOException | RuntimeException e) {
             if (configSync != null) configSync.close();
             daemon.stop();
+            if (sync != null) sync.close();
             err.println("carpd run: control API: " + e.getMessage());
             err.flush();
             return 1;
@@ -119,7 +138,9 @@ public final class RunCommand implements Callable<Integer> {
 
         daemon.awaitTermination();
         server.close();
+        // After the daemon: its VIPs are gone (or handed over) before the peer's links drop.
         if (configSync != null) configSync.close();
+        if (sync != null) sync.close();
         return 0;
     }
 

@@ -122,6 +122,24 @@ public final class ConfigSyncCommand extends ControlVerb {
         }
     }
 
+    /**
+     * One line with the last syncs and one per section with both nodes' hashes, for {@code carpd status}
+     * and {@code carpd sync status}; prints nothing when config sync is not configured.
+     */
+    static void printSummary(ControlClient client, PrintWriter out) throws IOException {
+        ControlClient.Response r = client.get(PATH);
+        if (!r.ok()) return; // 404: not configured
+        JsonNode s = JSON.readTree(r.body());
+        out.println("config sync: link " + (s.path("link_up").asBoolean() ? "up" : "down")
+                + "; last sent: " + last(s.path("last_sent"))
+                + "; last received: " + last(s.path("last_received")));
+        for (JsonNode sec : s.path("sections")) {
+            String peer = sec.path("peer").isTextual() ? sec.path("peer").asText() : "-";
+            out.println("    " + sec.path("name").asText() + (sec.path("synced").asBoolean() ? "" : " (local only)")
+                    + " here " + shortHash(sec.path("local").asText()) + " peer " + shortHash(peer));
+        }
+    }
+
     static String last(JsonNode l) {
         if (!l.isObject()) return "none";
         return l.path("at").asText() + " " + l.path("operation").asText().replace('_', ' ') + " "

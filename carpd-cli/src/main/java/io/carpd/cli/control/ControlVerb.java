@@ -40,7 +40,7 @@ abstract class ControlVerb implements Callable<Integer> {
     }
 
     int fail(String reason) {
-        spec.commandLine().getErr().println("carpd " + spec.name() + ": " + reason);
+        spec.commandLine().getErr().println(spec.qualifiedName() + ": " + reason);
         spec.commandLine().getErr().flush();
         return FAILED;
     }

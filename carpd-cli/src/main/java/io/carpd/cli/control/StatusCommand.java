@@ -28,7 +28,7 @@ public final class StatusCommand extends ControlVerb {
             out.println(r.body());
         } else {
             print(s, out);
-            configSync(client, out);
+            ConfigSyncCommand.printSummary(client, out);
         }
         out.flush();
         return OK;
@@ -54,22 +54,7 @@ public final class StatusCommand extends ControlVerb {
         flags.add("maintenance " + (s.path("maintenance").asBoolean() ? "on" : "off"));
         flags.add(s.path("disabled").asBoolean() ? "disabled" : "enabled");
         out.println("node " + s.path("node").asText() + ": " + String.join(", ", flags));
-    }
-
-    /** Last sync and per-section hashes of both nodes, when config sync is configured. */
-    private static void configSync(ControlClient client, PrintWriter out) throws IOException {
-        ControlClient.Response r = client.get(ConfigSyncCommand.PATH);
-        if (!r.ok()) return; // 404: not configured
-        JsonNode s = JSON.readTree(r.body());
-        out.println("config sync: link " + (s.path("link_up").asBoolean() ? "up" : "down")
-                + "; last sent: " + ConfigSyncCommand.last(s.path("last_sent"))
-                + "; last received: " + ConfigSyncCommand.last(s.path("last_received")));
-        for (JsonNode sec : s.path("sections")) {
-            String peer = sec.path("peer").isTextual() ? sec.path("peer").asText() : "-";
-            out.println("    " + sec.path("name").asText() + (sec.path("synced").asBoolean() ? "" : " (local only)")
-                    + " here " + ConfigSyncCommand.shortHash(sec.path("local").asText())
-                    + " peer " + ConfigSyncCommand.shortHash(peer));
-        }
+        if (s.path("sync").isObject()) SyncCommand.print(s.path("sync"), out);
     }
 
     static String transition(JsonNode t) {

@@ -64,6 +64,13 @@ public final class LabCommand implements Runnable {
         @Option(names = "--unicast-peers", description = "Configure unicast peers instead of multicast.")
         boolean unicastPeers;
 
+        @Option(names = "--state-sync", description = "carpd only: conntrack state sync over the SYNC link, and both "
+                + "firewalls stateful (nftables forward policy drop, new connections only from the LAN, tcp_loose=0).")
+        boolean stateSync;
+
+        @Option(names = "--snat", description = "With --state-sync: SNAT LAN traffic leaving the WAN to the WAN VIP.")
+        boolean snat;
+
         @Option(names = "--daemon", defaultValue = "carpd",
                 description = "carpd, or for comparison ucarp or keepalived (Debian packages; default: ${DEFAULT-VALUE}).")
         String daemon;
@@ -83,7 +90,14 @@ public final class LabCommand implements Runnable {
             int skew2 = fw2Advskew != null ? fw2Advskew : subSecond ? 64 : 100;
             LabProfile p = new LabProfile(base, skew1, skew2, LabProfile.DEFAULT_PASSWORD,
                     LabProfile.DEFAULT_PASSWORD, false);
-            return unicastPeers ? p.withUnicastPeers() : p;
+            p = unicastPeers ? p.withUnicastPeers() : p;
+            if (stateSync && daemonKind() != DaemonKind.CARPD) {
+                throw new IllegalArgumentException("--state-sync needs --daemon carpd");
+            }
+            if (snat && !stateSync) {
+                throw new IllegalArgumentException("--snat goes with --state-sync");
+            }
+            return stateSync ? p.withStateSync() : p;
         }
     }
 
@@ -118,6 +132,10 @@ public final class LabCommand implements Runnable {
                 layout.dir(), daemon.label(), profile.advbase(), profile.fw1Advskew(), profile.fw2Advskew(),
                 profile.unicastPeers() ? ", unicast peers" : "");
         Lab lab = Lab.create(layout, sel.prefix, profile, daemon, CarpdLauncher.current(), cleanupOnExit);
+        if (profile.stateSync()) {
+            lab.topology().installStatefulFirewall(opts.snat);
+            System.out.println("state sync on the SYNC link; both firewalls stateful" + (opts.snat ? ", SNAT to the WAN VIP" : ""));
+        }
         lab.startDaemons();
         System.out.println("daemons started; waiting for the election (logs: " + layout.log(LabNode.FW1)
                 + ", " + layout.log(LabNode.FW2) + ")");

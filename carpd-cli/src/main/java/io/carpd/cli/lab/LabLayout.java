@@ -57,6 +57,10 @@ public record LabLayout(Path dir) {
         return dir.resolve(fw.label()).resolve("state");
     }
 
+    public Path syncKeyFile(LabNode fw) {
+        return dir.resolve(fw.label()).resolve("sync.key");
+    }
+
     public Path passwordFile(LabNode fw) {
         return dir.resolve(fw.label()).resolve("carp.pass");
     }

@@ -55,7 +55,10 @@ public final class LabRecord {
                     Integer.parseInt(p.getProperty("fw2.advskew")),
                     p.getProperty("password"),
                     p.getProperty("fw2.password"),
-                    Boolean.parseBoolean(p.getProperty("unicast_peers")));
+                    Boolean.parseBoolean(p.getProperty("unicast_peers")),
+                    Boolean.parseBoolean(p.getProperty("state_sync", "false")),
+                    p.getProperty("sync_key", LabProfile.DEFAULT_SYNC_KEY),
+                    p.getProperty("fw2.sync_key", LabProfile.DEFAULT_SYNC_KEY));
             String ns = p.getProperty("namespaces", "");
             List<String> names = ns.isBlank() ? List.of() : Arrays.asList(ns.split(","));
             DaemonKind daemon = DaemonKind.valueOf(p.getProperty("daemon", "CARPD"));
@@ -106,6 +109,9 @@ public final class LabRecord {
         p.setProperty("password", profile.password());
         p.setProperty("fw2.password", profile.fw2Password());
         p.setProperty("unicast_peers", Boolean.toString(profile.unicastPeers()));
+        p.setProperty("state_sync", Boolean.toString(profile.stateSync()));
+        p.setProperty("sync_key", profile.syncKey());
+        p.setProperty("fw2.sync_key", profile.fw2SyncKey());
         p.setProperty("daemon", daemon.name());
         p.setProperty("namespaces", String.join(",", namespaces));
         try {

@@ -23,6 +23,11 @@ public final class NodeConfigWriter {
             Path pass = layout.passwordFile(fw);
             Files.writeString(pass, profile.password(fw), StandardCharsets.UTF_8);
             Files.setPosixFilePermissions(pass, PosixFilePermissions.fromString("rw-------"));
+            if (profile.stateSync()) {
+                Path key = layout.syncKeyFile(fw);
+                Files.writeString(key, profile.syncKey(fw), StandardCharsets.UTF_8);
+                Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+            }
             Path cfg = layout.config(fw);
             Files.writeString(cfg, yaml(layout, fw, profile), StandardCharsets.UTF_8);
             return cfg;
@@ -50,6 +55,13 @@ public final class NodeConfigWriter {
             if (profile.unicastPeers()) {
                 y.append("    peers: [").append(Topology.address(fw.other(), vip.segment())).append("]\n");
             }
+        }
+        if (profile.stateSync()) {
+            y.append("sync:\n");
+            y.append("  interface: ").append(Segment.SYNC.iface()).append('\n');
+            y.append("  local: ").append(Topology.address(fw, Segment.SYNC)).append('\n');
+            y.append("  peer: ").append(Topology.address(fw.other(), Segment.SYNC)).append('\n');
+            y.append("  key_file: ").append(layout.syncKeyFile(fw)).append('\n');
         }
         y.append("api:\n");
         y.append("  socket: ").append(layout.controlSocket(fw)).append('\n');

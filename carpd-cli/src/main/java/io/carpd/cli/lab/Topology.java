@@ -129,6 +129,42 @@ public final class Topology {
                 """);
     }
 
+    /**
+     * Makes both firewalls stateful, as a state-sync deployment runs them: forwarding policy drop,
+     * established and related traffic accepted, new connections only from the LAN. With
+     * {@code nf_conntrack_tcp_loose=0} a mid-stream TCP packet without a state is dropped instead of
+     * adopted, so only a synced state carries a session across a failover; with
+     * {@code nf_conntrack_events=1} every connection reports its end. With {@code snat}, LAN traffic
+     * leaves through the WAN with the WAN VIP as its source: {@code snat to} the VIP, because
+     * {@code masquerade} would pick the interface's primary address, which dies with the firewall.
+     */
+    public void installStatefulFirewall(boolean snat) {
+        for (LabNode fw : List.of(LabNode.FW1, LabNode.FW2)) {
+            Namespaces.sysctl(ns(fw), "net.netfilter.nf_conntrack_tcp_loose", "0");
+            Namespaces.sysctl(ns(fw), "net.netfilter.nf_conntrack_events", "1");
+            Namespaces.nft(ns(fw), """
+                    table inet carplab_fw {
+                      chain forward {
+                        type filter hook forward priority filter; policy drop;
+                        ct state established,related accept
+                        ct state invalid counter drop
+                        iifname "lan" oifname "wan" ct state new counter accept
+                      }
+                    }
+                    """);
+            if (snat) {
+                Namespaces.nft(ns(fw), """
+                        table ip carplab_nat {
+                          chain postrouting {
+                            type nat hook postrouting priority srcnat; policy accept;
+                            oifname "wan" ip saddr %s snat to %s
+                          }
+                        }
+                        """.formatted(Segment.LAN.network(), LabVip.WAN.address()));
+            }
+        }
+    }
+
     /** Whether the client gets at least one of three pings answered by the server (bounded: ~1.5 s). */
     public boolean clientReachesServer() {
         return Namespaces.tryRun(List.of("ip", "netns", "exec", ns(LabNode.CLIENT), "ping", "-n", "-q", "-c", "3",

@@ -3,6 +3,7 @@ package io.carpd.cli.control;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carpd.cli.Main;
+import io.carpd.core.api.ApiExtensions;
 import io.carpd.core.api.ConfigSyncControl;
 import io.carpd.core.api.ControlException;
 import io.carpd.core.api.ControlServer;
@@ -69,7 +70,7 @@ class ConfigSyncCommandTest {
     private Path start(ConfigSyncControl sync) throws IOException {
         Path socket = dir.resolve("carpd.sock");
         ControlVerbsTest.StubPlane plane = new ControlVerbsTest.StubPlane();
-        server = ControlServer.start(plane, new CarpdMetrics(plane, "t"), ControlServerSettings.unixOnly(socket), sync);
+        server = ControlServer.start(plane, new CarpdMetrics(plane, "t"), ControlServerSettings.unixOnly(socket), new ApiExtensions(null, sync));
         return socket;
     }
 
@@ -112,7 +113,7 @@ class ConfigSyncCommandTest {
         sync.master = false;
         Run r = carpd(start(sync), "sync", "config");
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.err()).isEqualTo("carpd config: refusing to push config from fw1: not MASTER\n");
+        assertThat(r.err()).isEqualTo("carpd sync config: refusing to push config from fw1: not MASTER\n");
     }
 
     @Test

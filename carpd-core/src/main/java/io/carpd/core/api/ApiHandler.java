@@ -1,5 +1,6 @@
 package io.carpd.core.api;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.carpd.core.metrics.CarpdMetrics;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -49,6 +50,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private final ControlPlane plane;
     private final CarpdMetrics metrics;
+    private final SyncControl sync;   // null when state sync is not configured
     private final Executor workers;
     private final Semaphore calls;    // shared by all connections: bounds the load put on the daemon loop
     private final PeerPolicy peers;   // Unix listener only; null until the socket is secured
@@ -64,11 +66,12 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final ArrayDeque<FullHttpRequest> pending = new ArrayDeque<>();
     private ControlPlane.Subscription subscription;
 
-    private ApiHandler(ControlPlane plane, CarpdMetrics metrics, Executor workers, Semaphore calls, PeerPolicy peers,
-                       boolean tcp, BearerToken token, ConfigSyncControl configSync) {
-        this.configSync = configSync;
+    private ApiHandler(ControlPlane plane, CarpdMetrics metrics, ApiExtensions extensions, Executor workers, Semaphore calls,
+                       PeerPolicy peers, boolean tcp, BearerToken token) {
         this.plane = plane;
         this.metrics = metrics;
+        this.sync = extensions.stateSync();
+        this.configSync = extensions.configSync();
         this.workers = workers;
         this.calls = calls;
         this.peers = peers;
@@ -76,14 +79,14 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         this.token = token;
     }
 
-    static ApiHandler unix(ControlPlane plane, CarpdMetrics metrics, Executor workers, Semaphore calls, PeerPolicy peers,
-                           ConfigSyncControl configSync) {
-        return new ApiHandler(plane, metrics, workers, calls, peers, false, null, configSync);
+    static ApiHandler unix(ControlPlane plane, CarpdMetrics metrics, ApiExtensions extensions, Executor workers,
+                           Semaphore calls, PeerPolicy peers) {
+        return new ApiHandler(plane, metrics, extensions, workers, calls, peers, false, null);
     }
 
-    static ApiHandler tcp(ControlPlane plane, CarpdMetrics metrics, Executor workers, Semaphore calls, BearerToken token,
-                          ConfigSyncControl configSync) {
-        return new ApiHandler(plane, metrics, workers, calls, null, true, token, configSync);
+    static ApiHandler tcp(ControlPlane plane, CarpdMetrics metrics, ApiExtensions extensions, Executor workers,
+                          Semaphore calls, BearerToken token) {
+        return new ApiHandler(plane, metrics, extensions, workers, calls, null, true, token);
     }
 
     @Override
@@ -231,7 +234,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         byte[] body = new byte[req.content().readableBytes()];
         req.content().readBytes(body);
         return switch (ep) {
-            case STATUS -> () -> Reply.json(plane.status());
+            case STATUS -> this::status;
             case VIP -> vip(query.path().substring(Endpoint.VIP.path.length()));
             case EVENTS -> events(ctx, query);
             case MAINTENANCE -> {
@@ -255,12 +258,39 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 yield this::reload;
             }
             case CONFIG_SYNC -> configSync(req.method(), body);
+            case SYNC -> () -> Reply.json(syncControl().status());
+            case SYNC_RESYNC -> {
+                CommandBody.parse(body, Set.of());
+                yield () -> {
+                    syncControl().resync();
+                    return ok("resync");
+                };
+            }
             case METRICS -> () -> Reply.text(Reply.PROMETHEUS, metrics.scrape());
             case VIP_STATUS -> {
                 Set<String> modes = modes(query, req.method(), body);
                 yield () -> Reply.json(OpnsenseVipStatus.of(plane.status(), modes));
             }
         };
+    }
+
+    /** The node's status; with state sync configured, its snapshot under {@code "sync"}. */
+    private Reply status() {
+        NodeStatus node = plane.status();
+        if (sync == null) return Reply.json(node);
+        ObjectNode out = ApiJson.MAPPER.valueToTree(node);
+        try {
+            out.set("sync", ApiJson.MAPPER.valueToTree(sync.status()));
+        } catch (RuntimeException e) {
+            // The node's own status must not depend on the sync loop answering.
+            out.putObject("sync").put("error", String.valueOf(e.getMessage()));
+        }
+        return Reply.json(out);
+    }
+
+    private SyncControl syncControl() {
+        if (sync == null) throw new ControlException(ControlException.Kind.NOT_FOUND, "state sync is not configured (no sync: section)");
+        return sync;
     }
 
     private Callable<Reply> vip(String rest) {

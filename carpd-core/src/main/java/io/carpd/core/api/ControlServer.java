@@ -50,8 +50,10 @@ import org.slf4j.LoggerFactory;
  * {@code GET /api/v1/events?n=N[&follow=1]} (follow: chunked JSON lines), {@code POST /api/v1/maintenance}
  * {@code {"enabled":bool}}, {@code POST /api/v1/demote} {@code {"group":"carp","value":N}} or
  * {@code {"group":"carp","reset":true}}, {@code POST /api/v1/disable}, {@code /enable}, {@code /reload},
+ * {@code GET /api/v1/sync}, {@code POST /api/v1/sync/resync} (state sync),
  * {@code GET /api/v1/config-sync} (status), {@code POST /api/v1/config-sync} {@code {"dry_run":bool,"force":bool}}
- * or {@code {"rollback":true}}, {@code GET /metrics}, {@code GET|POST /api/diagnostics/interface/get_vip_status} (also {@code getVipStatus}).
+ * or {@code {"rollback":true}} (config sync; both 404 when not configured, see {@link ApiExtensions}),
+ * {@code GET /metrics}, {@code GET|POST /api/diagnostics/interface/get_vip_status} (also {@code getVipStatus}).
  * Errors are {@code {"error":"..."}} with a matching HTTP status.
  */
 public final class ControlServer implements AutoCloseable {
@@ -83,20 +85,20 @@ public final class ControlServer implements AutoCloseable {
      * @throws IOException naming the socket or address that could not be bound or secured
      */
     public static ControlServer start(ControlPlane plane, CarpdMetrics metrics, ControlServerSettings settings) throws IOException {
-        return start(plane, metrics, settings, null);
+        return start(plane, metrics, settings, ApiExtensions.NONE);
     }
 
-    /** Also serves {@code /api/v1/config-sync} from {@code configSync} (null: answered 404). */
+    /** As {@link #start(ControlPlane, CarpdMetrics, ControlServerSettings)}, also serving the parts in {@code extensions}. */
     public static ControlServer start(ControlPlane plane, CarpdMetrics metrics, ControlServerSettings settings,
-                                      ConfigSyncControl configSync) throws IOException {
+                                      ApiExtensions extensions) throws IOException {
         if (!Epoll.isAvailable()) throw new IOException("control API needs Linux epoll: " + Epoll.unavailabilityCause());
         ControlServer server = new ControlServer(settings.socket());
         try {
-            server.bindUnix(plane, metrics, settings, configSync);
+            server.bindUnix(plane, metrics, extensions, settings);
             if (settings.tcp() != null) {
                 BearerToken token = settings.token() == null ? null : new BearerToken(settings.token());
                 server.tcpChannel = server.bind(EpollServerSocketChannel.class, settings.tcp(), "api.tcp " + settings.tcp(),
-                        () -> ApiHandler.tcp(plane, metrics, server.workers, server.calls, token, configSync));
+                        () -> ApiHandler.tcp(plane, metrics, extensions, server.workers, server.calls, token));
                 if (token == null) log.warn("api.tcp: no token_file configured, TCP listener is read-only");
             }
         } catch (IOException | RuntimeException e) {
@@ -106,13 +108,13 @@ public final class ControlServer implements AutoCloseable {
         return server;
     }
 
-    private void bindUnix(ControlPlane plane, CarpdMetrics metrics, ControlServerSettings settings,
-                          ConfigSyncControl configSync) throws IOException {
+    private void bindUnix(ControlPlane plane, CarpdMetrics metrics, ApiExtensions extensions, ControlServerSettings settings)
+            throws IOException {
         Files.createDirectories(socket.toAbsolutePath().getParent());
         removeStaleSocket();
         var policy = new AtomicReference<PeerPolicy>();
         unixChannel = bind(EpollServerDomainSocketChannel.class, new DomainSocketAddress(socket.toString()), "api.socket " + socket,
-                () -> ApiHandler.unix(plane, metrics, workers, calls, policy.get(), configSync));
+                () -> ApiHandler.unix(plane, metrics, extensions, workers, calls, policy.get()));
         // Until the policy is set, connections are refused: between bind and chmod the file has the
         // umask's mode. The peer-credential check is the real guard; the mode is defence in depth.
         int gid = -1;

@@ -14,6 +14,8 @@ enum Endpoint {
     ENABLE("/api/v1/enable", true, HttpMethod.POST),
     RELOAD("/api/v1/reload", true, HttpMethod.POST),
     CONFIG_SYNC("/api/v1/config-sync", true, HttpMethod.GET, HttpMethod.POST),
+    SYNC("/api/v1/sync", false, HttpMethod.GET),
+    SYNC_RESYNC("/api/v1/sync/resync", true, HttpMethod.POST),
     METRICS("/metrics", false, HttpMethod.GET),
     VIP_STATUS("/api/diagnostics/interface/get_vip_status", false, HttpMethod.GET, HttpMethod.POST);
 

@@ -198,7 +198,11 @@ public final class CtMessages {
         int flags = NetlinkRequest.NLM_F_CREATE | (withNat ? NetlinkRequest.NLM_F_EXCL : 0) | (ack ? NetlinkRequest.NLM_F_ACK : 0);
         NetlinkRequest r = nfgen(new NetlinkRequest(CT_NEW, flags), s.family());
         writeTuple(r, CTA_TUPLE_ORIG, s.original());
-        writeTuple(r, CTA_TUPLE_REPLY, s.reply());
+        // With NAT the kernel derives the translated reply tuple from the reply tuple it is given
+        // and the NAT ranges, and sets the SRC_NAT/DST_NAT status only if that changes the tuple:
+        // sending the already translated reply would store it without a binding, so packets would
+        // leave untranslated. It gets the plain reverse and builds the binding itself.
+        writeTuple(r, CTA_TUPLE_REPLY, withNat ? unNattedReply(s) : s.reply());
         if (s.zone() != 0) {
             r.attr(CTA_ZONE, be16(s.zone()));
         }
@@ -218,6 +222,13 @@ public final class CtMessages {
             r.attr(CTA_MARK, be32(s.mark()));
         }
         return r;
+    }
+
+    /** The reply tuple the connection would have without NAT (ICMP keeps the reply's type and code). */
+    static Tuple unNattedReply(ConnState s) {
+        Tuple o = s.original();
+        Tuple r = s.reply();
+        return new Tuple(o.dst(), o.src(), o.protocol(), o.dstPort(), o.srcPort(), r.icmpType(), r.icmpCode(), o.icmpId());
     }
 
     /**

@@ -15,6 +15,7 @@ public final class SyncCounters {
     long bulkStalePurged;
     long unexpectedRecords;
     long framesWhileDisconnected;
+    long resyncs;
 
     public long framesSent() { return framesSent; }
     public long recordsSent() { return recordsSent; }
@@ -35,4 +36,6 @@ public final class SyncCounters {
     /** Records that made no sense where they arrived (HELLO in data, unmatched BULK_END). */
     public long unexpectedRecords() { return unexpectedRecords; }
     public long framesWhileDisconnected() { return framesWhileDisconnected; }
+    /** Operator-forced full resyncs performed. */
+    public long resyncs() { return resyncs; }
 }

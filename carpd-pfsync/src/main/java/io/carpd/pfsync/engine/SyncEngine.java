@@ -84,6 +84,14 @@ public final class SyncEngine {
     private boolean bulkRequestedAgain;
     private long bulkStepAt = Long.MAX_VALUE;
 
+    /** (seq, sent at) of ack-eliciting frames not acknowledged yet, oldest first: the lag. */
+    private final java.util.ArrayDeque<long[]> unacked = new java.util.ArrayDeque<>();
+    private long now;
+    private long receivingBulkStartedAt;
+    private long sendingBulkStartedAt;
+    private BulkInfo lastBulkReceived;
+    private BulkInfo lastBulkSent;
+
     private long armedAt = Long.MAX_VALUE;
     private final SyncCounters counters = new SyncCounters();
 
@@ -94,10 +102,17 @@ public final class SyncEngine {
 
     // ---- getters
 
+    /** The link's state as of the last event handled. */
     public PeerStatus status() {
+        return status(now);
+    }
+
+    /** The link's state, with the lag measured at {@code at}. */
+    public PeerStatus status(long at) {
         int peerStates = (int) table.values().stream().filter(e -> e.fromPeer).count();
+        long lag = unacked.isEmpty() ? 0 : Math.max(0, at - unacked.peekFirst()[1]);
         return new PeerStatus(peerState, peerNodeId, rttNanos, Math.max(0, lastAckElicitingSeq - peerAcked), queue.size(),
-                table.size() - peerStates, peerStates, syncComplete);
+                table.size() - peerStates, peerStates, syncComplete, lag, lastBulkReceived, lastBulkSent);
     }
 
     public SyncCounters counters() {
@@ -119,6 +134,7 @@ public final class SyncEngine {
     // ---- input
 
     public List<SyncAction> handle(SyncEvent event, long now) {
+        this.now = now;
         List<SyncAction> out = new ArrayList<>();
         switch (event) {
             case SyncEvent.Start s -> start(now, out);
@@ -128,6 +144,7 @@ public final class SyncEngine {
             case SyncEvent.Connected c -> connected(c.peerNodeId(), now, out);
             case SyncEvent.Disconnected d -> disconnected(d.reason(), out);
             case SyncEvent.FrameReceived f -> frameReceived(f.seq(), f.records(), now, out);
+            case SyncEvent.Resync r -> resync(now, out);
             case SyncEvent.Tick t -> { }
         }
         timers(now, out);
@@ -272,6 +289,15 @@ public final class SyncEngine {
         nextKeepaliveAt = now + settings.keepaliveNanos();
     }
 
+    private void resync(long now, List<SyncAction> out) {
+        if (peerState == PeerState.DISCONNECTED) {
+            return;
+        }
+        counters.resyncs++;
+        send(List.of(new SyncRecord.BulkRequest()), out);
+        bulkRequested(now);
+    }
+
     private void disconnected(String reason, List<SyncAction> out) {
         if (peerState == PeerState.DISCONNECTED) {
             return;
@@ -292,6 +318,7 @@ public final class SyncEngine {
         bulkRequestedAgain = false;
         bulkStepAt = Long.MAX_VALUE;
         receivingBulkId = -1;
+        unacked.clear();
         for (Entry e : table.values()) {
             e.staleInBulk = false;
         }
@@ -315,7 +342,7 @@ public final class SyncEngine {
         for (SyncRecord r : records) {
             switch (r) {
                 case SyncRecord.Keepalive k -> keepaliveReceived(k, now);
-                case SyncRecord.Ack a -> peerAcked = Math.max(peerAcked, a.seq());
+                case SyncRecord.Ack a -> acknowledged(a.seq());
                 case SyncRecord.StateUpsert u -> {
                     ackEliciting = true;
                     peerUpsert(u.state(), writes);
@@ -354,6 +381,13 @@ public final class SyncEngine {
             if (flushAt == Long.MAX_VALUE) {
                 flushAt = now + settings.flushDelayNanos();
             }
+        }
+    }
+
+    private void acknowledged(long seq) {
+        peerAcked = Math.max(peerAcked, seq);
+        while (!unacked.isEmpty() && unacked.peekFirst()[0] <= peerAcked) {
+            unacked.pollFirst();
         }
     }
 
@@ -431,11 +465,13 @@ public final class SyncEngine {
         bulkSent = 0;
         bulkStartPending = true;
         bulkStepAt = now;
+        sendingBulkStartedAt = now;
         counters.bulksSent++;
     }
 
     private void bulkStarted(long id, List<SyncAction> out) {
         receivingBulkId = id;
+        receivingBulkStartedAt = now;
         for (Entry e : table.values()) {
             e.staleInBulk = e.fromPeer;
         }
@@ -462,6 +498,7 @@ public final class SyncEngine {
         }
         counters.bulkStalePurged += stale.size();
         counters.bulksReceived++;
+        lastBulkReceived = new BulkInfo(now, now - receivingBulkStartedAt, end.states());
         setPeerState(PeerState.IN_SYNC, "bulk transfer " + end.bulkId() + " complete: " + end.states() + " states", out);
         completeSync("bulk transfer complete", out);
     }
@@ -596,6 +633,7 @@ public final class SyncEngine {
                 }
                 frame.add(end);
                 bulkCursor = null;
+                lastBulkSent = new BulkInfo(now, now - sendingBulkStartedAt, bulkSent);
             }
             send(frame, out);
         }
@@ -622,6 +660,7 @@ public final class SyncEngine {
         long seq = nextSeq++;
         if (records.stream().anyMatch(r -> !(r instanceof SyncRecord.Ack) && !(r instanceof SyncRecord.Keepalive))) {
             lastAckElicitingSeq = seq;
+            unacked.addLast(new long[] {seq, now});
         }
         out.add(new SyncAction.SendFrame(seq, List.copyOf(records)));
         counters.framesSent++;

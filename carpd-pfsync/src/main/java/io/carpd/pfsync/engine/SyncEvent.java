@@ -35,6 +35,12 @@ public sealed interface SyncEvent {
     /** An authenticated in-order frame arrived. */
     record FrameReceived(long seq, List<SyncRecord> records) implements SyncEvent {}
 
+    /**
+     * The operator forces a full resync: the peer is asked for its whole table and ours is sent
+     * again. Ignored while disconnected (every connection starts with both bulks anyway).
+     */
+    record Resync() implements SyncEvent {}
+
     /** The deadline of the last {@link SyncAction.ArmTimer} passed. */
     record Tick() implements SyncEvent {}
 }

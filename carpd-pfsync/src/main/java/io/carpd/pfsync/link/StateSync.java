@@ -59,6 +59,9 @@ public final class StateSync implements AutoCloseable {
     private Thread reader;
     private ScheduledFuture<?> timer;
     private volatile boolean closing;
+    // Loop-confined: re-entrancy guard of handle().
+    private boolean handling;
+    private final java.util.ArrayDeque<SyncEvent> deferred = new java.util.ArrayDeque<>();
 
     public StateSync(LinkSettings linkSettings, SyncSettings syncSettings, Duration dumpInterval, Listener listener) {
         this.engine = new SyncEngine(syncSettings);
@@ -100,7 +103,12 @@ public final class StateSync implements AutoCloseable {
         events.ignoreOrigin(kernel.portId());
         reader = Thread.ofPlatform().name("sync-conntrack-events").daemon(true).start(this::readEvents);
         loop.submit(() -> handle(new SyncEvent.Start())).sync();
-        dump();
+        // The first dump is in the table before the link starts: a bulk requested by a peer that
+        // connects at once must carry it, or the peer would purge its copies of our states at the
+        // end of an empty bulk and get them back only as the dump is streamed.
+        long started = System.nanoTime();
+        var first = kernelWriter.submit(() -> kernel.dump().stream().filter(this::synced).toList()).get();
+        loop.submit(() -> handle(new SyncEvent.LocalDump(first, started))).sync();
         link.start();
         if (!dumpInterval.isZero()) {
             loop.scheduleAtFixedRate(this::dump, dumpInterval.toNanos(), dumpInterval.toNanos(), TimeUnit.NANOSECONDS);
@@ -155,10 +163,12 @@ public final class StateSync implements AutoCloseable {
     /**
      * The sync link's own connection exists on both nodes with its own live state; syncing it
      * would make the two copies overwrite each other, so connections of the link's addresses stay
-     * local (pfsync likewise never syncs its own traffic).
+     * local (pfsync likewise never syncs its own traffic). The same holds for link-local multicast.
      */
     private boolean synced(io.carpd.pfsync.conntrack.ConnState s) {
-        return !linkAddresses.contains(s.original().src()) && !linkAddresses.contains(s.original().dst())
+        // Link-local multicast (224.0.0.0/24, ff02::/16: CARP adverts, IGMP, MLD) is never routed:
+        // each node has its own such entries, and syncing them only adds noise to the peer's table.
+        return !s.original().dst().isMCLinkLocal() && !linkAddresses.contains(s.original().src()) && !linkAddresses.contains(s.original().dst())
                 && !linkAddresses.contains(s.reply().src()) && !linkAddresses.contains(s.reply().dst());
     }
 
@@ -174,11 +184,31 @@ public final class StateSync implements AutoCloseable {
         });
     }
 
+    /**
+     * Feeds one event and performs the actions. Performing them can call back into us on the same
+     * thread (a flush makes the channel writable again, a failed write closes it); such events wait
+     * until the current actions are done, or frames would be encoded out of sequence.
+     */
     private void handle(SyncEvent event) {
         if (closing) {
             return;
         }
-        List<SyncAction> actions = engine.handle(event, System.nanoTime());
+        if (handling) {
+            deferred.add(event);
+            return;
+        }
+        handling = true;
+        try {
+            for (SyncEvent e = event; e != null && !closing; e = deferred.poll()) {
+                perform(engine.handle(e, System.nanoTime()));
+            }
+        } finally {
+            handling = false;
+            deferred.clear();
+        }
+    }
+
+    private void perform(List<SyncAction> actions) {
         for (SyncAction a : actions) {
             switch (a) {
                 case SyncAction.SendFrame f -> link.send(f.seq(), f.records());
@@ -232,6 +262,55 @@ public final class StateSync implements AutoCloseable {
      */
     public CompletableFuture<Void> kernelWritesDone() {
         return CompletableFuture.runAsync(() -> { }, kernelWriter);
+    }
+
+    /**
+     * Forces a full resync both ways (see {@link SyncEvent.Resync}). Completes with false when the
+     * link is down, so there is nobody to resync with.
+     */
+    public CompletableFuture<Boolean> resync() {
+        CompletableFuture<Boolean> f = new CompletableFuture<>();
+        loop.execute(() -> {
+            if (engine.status().state() == PeerState.DISCONNECTED) {
+                f.complete(false);
+                return;
+            }
+            handle(new SyncEvent.Resync());
+            f.complete(true);
+        });
+        return f;
+    }
+
+    /** Engine, link and kernel-writer figures taken together on the loop. */
+    public CompletableFuture<SyncSnapshot> snapshot() {
+        CompletableFuture<SyncSnapshot> f = new CompletableFuture<>();
+        loop.execute(() -> {
+            var c = engine.counters();
+            var counters = new java.util.LinkedHashMap<String, Long>();
+            counters.put("connections", link.connections());
+            counters.put("foreign_connections_refused", link.foreignConnectionsRefused());
+            counters.put("resyncs", c.resyncs());
+            counters.put("bulks_sent", c.bulksSent());
+            counters.put("bulks_received", c.bulksReceived());
+            counters.put("bulk_stale_purged", c.bulkStalePurged());
+            counters.put("records_sent", c.recordsSent());
+            counters.put("coalesced", c.coalesced());
+            counters.put("peer_upserts", c.peerUpserts());
+            counters.put("peer_deletes", c.peerDeletes());
+            counters.put("peer_deletes_ignored", c.peerDeletesIgnored());
+            counters.put("taken_over", c.takenOver());
+            counters.put("refreshes", c.refreshes());
+            counters.put("unexpected_records", c.unexpectedRecords());
+            counters.put("kernel_writes", kernelWrites.get());
+            counters.put("kernel_write_failures", kernelWriteFailures.get());
+            var drops = new java.util.EnumMap<io.carpd.pfsync.wire.FrameDrop, Long>(io.carpd.pfsync.wire.FrameDrop.class);
+            for (var d : io.carpd.pfsync.wire.FrameDrop.values()) {
+                drops.put(d, link.dropped(d));
+            }
+            f.complete(new SyncSnapshot(engine.status(System.nanoTime()), link.version(), link.framesSent(), link.bytesSent(),
+                    link.framesReceived(), link.bytesReceived(), drops, counters));
+        });
+        return f;
     }
 
     /** The engine's view, fetched on its loop. */

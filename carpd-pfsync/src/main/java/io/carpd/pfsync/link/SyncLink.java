@@ -67,6 +67,11 @@ public final class SyncLink implements AutoCloseable {
     private long redialNanos;
     private long foreignRefused;
     private long connections;
+    private long framesSent;
+    private long bytesSent;
+    private long framesReceived;
+    private long bytesReceived;
+    private int version;
     private volatile boolean closing;
 
     public SyncLink(LinkSettings settings, Listener listener) {
@@ -152,7 +157,7 @@ public final class SyncLink implements AutoCloseable {
             current = ctx.channel();
             session = new SyncSession(settings.key(), settings.nodeId(), ProtocolVersions.CURRENT, SessionNonce.random());
             connections++;
-            ctx.writeAndFlush(Unpooled.wrappedBuffer(session.helloFrame()));
+            write(ctx.channel(), session.helloFrame());
         }
 
         @Override
@@ -160,10 +165,13 @@ public final class SyncLink implements AutoCloseable {
             if (ctx.channel() != current) {
                 return;
             }
+            framesReceived++;
+            bytesReceived += msg.readableBytes();
             SyncSession.Inbound in = session.receive(ByteBufUtil.getBytes(msg));
             switch (in) {
                 case SyncSession.Inbound.Established e -> {
                     redialNanos = settings.redialMin().toNanos();
+                    version = e.version();
                     log.info("sync: connected to node {} at {} (protocol version {})", e.peerNodeId(),
                             settings.peer().getHostAddress(), e.version());
                     listener.established(e.peerNodeId(), e.version());
@@ -193,6 +201,7 @@ public final class SyncLink implements AutoCloseable {
             boolean wasEstablished = session != null && session.established();
             current = null;
             session = null;
+            version = 0;
             if (wasEstablished) {
                 listener.lost("connection to " + settings.peer().getHostAddress() + " closed");
             }
@@ -211,8 +220,14 @@ public final class SyncLink implements AutoCloseable {
         if (current == null || session == null || !session.established()) {
             return false;
         }
-        current.writeAndFlush(Unpooled.wrappedBuffer(session.encode(seq, records)));
+        write(current, session.encode(seq, records));
         return true;
+    }
+
+    private void write(Channel ch, byte[] frame) {
+        framesSent++;
+        bytesSent += frame.length;
+        ch.writeAndFlush(Unpooled.wrappedBuffer(frame));
     }
 
     /** Whether the connection's outbound buffer has room. */
@@ -238,6 +253,29 @@ public final class SyncLink implements AutoCloseable {
 
     public long connections() {
         return connections;
+    }
+
+    /** Frames written (HELLO included), since start. */
+    public long framesSent() {
+        return framesSent;
+    }
+
+    public long bytesSent() {
+        return bytesSent;
+    }
+
+    /** Frames read from the peer (rejected ones included), since start. */
+    public long framesReceived() {
+        return framesReceived;
+    }
+
+    public long bytesReceived() {
+        return bytesReceived;
+    }
+
+    /** Protocol version of the established connection, 0 when there is none. */
+    public int version() {
+        return version;
     }
 
     /** Closes the connection and the listener and stops the event loop; idempotent. */

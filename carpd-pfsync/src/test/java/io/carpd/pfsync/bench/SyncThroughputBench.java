@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * How fast the pieces of state sync go on this machine. Run as root:
  * {@code bin/mvn25 -q -pl carpd-pfsync -am test -Dtest=SyncThroughputBench -Dsurefire.failIfNoSpecifiedTests=false
  * -Dcarpd.bench.states=100000}. Prints: kernel injection rate (batched CT_NEW), dump time, event
- * delivery while injecting, delete rate, and the engine + codec rate of a bulk transfer.
+ * delivery while injecting, delete rate, the engine + codec rate of a bulk transfer, and a whole
+ * bulk transfer between two namespaces over the sync link (A's kernel table into B's kernel).
  */
 class SyncThroughputBench {
     private static final int STATES = Integer.getInteger("carpd.bench.states", 100_000);
@@ -95,6 +96,77 @@ class SyncThroughputBench {
                 WriteReport d = ct.write(deletes);
                 long t5 = System.nanoTime();
                 System.out.printf("delete  %s%n", rate(d.applied(), t5 - t4));
+            }
+        }
+    }
+
+    @Test
+    void bulkOverTheLink() throws Exception {
+        Netns.assumeAvailable();
+        byte[] key = "bench-sync-key-0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+        try (Netns a = Netns.create("bka"); Netns b = Netns.create("bkb")) {
+            Netns.veth(a, "sync", b, "sync");
+            a.exec("ip", "addr", "add", "198.51.100.1/30", "dev", "sync");
+            b.exec("ip", "addr", "add", "198.51.100.2/30", "dev", "sync");
+            for (Netns fw : new Netns[] {a, b}) {
+                fw.sh("""
+                        nft -f - <<'EOF'
+                        table inet bench {
+                          chain input { type filter hook input priority 0; policy accept; ct state established accept; }
+                        }
+                        EOF
+                        """);
+                fw.exec("sysctl", "-qw", "net.netfilter.nf_conntrack_events=1");
+            }
+            try (CtClient aKernel = a.call(CtClient::open); CtClient bKernel = b.call(CtClient::open)) {
+                List<CtWrite> upserts = states(STATES).stream().map(s -> (CtWrite) new CtWrite.Upsert(s)).toList();
+                WriteReport r = aKernel.write(upserts);
+                if (r.applied() != STATES) {
+                    throw new AssertionError("could only create " + r.applied() + " states in A");
+                }
+                SyncSettings settings = SyncSettings.defaults(120, 0);
+                io.carpd.pfsync.link.StateSync.Listener quiet = new io.carpd.pfsync.link.StateSync.Listener() {
+                    public void demotion(int value, String reason) { }
+                    public void peerState(io.carpd.pfsync.engine.PeerState from, io.carpd.pfsync.engine.PeerState to, String reason) { }
+                };
+                var sa = new io.carpd.pfsync.link.StateSync(new io.carpd.pfsync.link.LinkSettings(InetAddress.getByName("198.51.100.1"),
+                        InetAddress.getByName("198.51.100.2"), 18374, key, 1, java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(1)),
+                        settings, java.time.Duration.ZERO, quiet);
+                var sb = new io.carpd.pfsync.link.StateSync(new io.carpd.pfsync.link.LinkSettings(InetAddress.getByName("198.51.100.2"),
+                        InetAddress.getByName("198.51.100.1"), 18374, key, 2, java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(1)),
+                        settings, java.time.Duration.ZERO, quiet);
+                try (sa; sb) {
+                    // A (the dialler) holds the table first; the bulk starts when B comes up.
+                    a.call(() -> {
+                        sa.start();
+                        return null;
+                    });
+                    long t0 = System.nanoTime();
+                    b.call(() -> {
+                        sb.start();
+                        return null;
+                    });
+                    long deadline = t0 + java.util.concurrent.TimeUnit.SECONDS.toNanos(300);
+                    io.carpd.pfsync.engine.PeerStatus st;
+                    while ((st = sb.status().join()).lastBulkReceived() == null || st.peerStates() < STATES) {
+                        if (System.nanoTime() > deadline) {
+                            throw new AssertionError("no complete bulk within 300 s: " + st);
+                        }
+                        Thread.sleep(20);
+                    }
+                    long received = System.nanoTime();
+                    sb.kernelWritesDone().join();
+                    long written = System.nanoTime();
+                    int inB = bKernel.dump().size();
+                    var snap = sb.snapshot().join();
+                    System.out.printf("link    %,d states from A's kernel to B's: bulk received %.2f s after B started "
+                                    + "(bulk itself %.2f s), in B's kernel after %.2f s (%,d there); %,d bytes in %,d frames; B's counters %s%n",
+                            STATES, (received - t0) / 1e9, st.lastBulkReceived().durationNanos() / 1e9, (written - t0) / 1e9,
+                            inB, snap.bytesReceived(), snap.framesReceived(), snap.counters());
+                    if (snap.counters().get("connections") != 1) {
+                        throw new AssertionError("the link reconnected during the bulk: " + snap.counters());
+                    }
+                }
             }
         }
     }

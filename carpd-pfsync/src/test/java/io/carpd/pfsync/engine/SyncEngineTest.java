@@ -237,6 +237,77 @@ class SyncEngineTest {
     }
 
     @Test
+    void lagIsTheAgeOfTheOldestUnacknowledgedFrameAndVanishesWithTheAck() {
+        EnginePair p = new EnginePair(SETTINGS, 20 * MS);
+        p.toA(new SyncEvent.Start());
+        p.toB(new SyncEvent.Start());
+        p.connect();
+        p.runUntil(S);
+        p.toA(new SyncEvent.LocalUpsert(udp(6100, 30)));
+        long queuedAt = p.now;
+        // flushed after 50 ms; still in flight (20 ms each way plus B's 50 ms ack delay) 30 ms later
+        p.runUntil(queuedAt + 80 * MS);
+        assertThat(p.a.status(p.now).lagNanos()).isEqualTo(30 * MS);
+        assertThat(p.a.status(p.now + 5 * MS).lagNanos()).as("grows with the clock").isEqualTo(35 * MS);
+        p.runUntil(queuedAt + 300 * MS);
+        assertThat(p.a.status(p.now).lagNanos()).isZero();
+        assertThat(p.a.status().unackedFrames()).isZero();
+    }
+
+    @Test
+    void bulkTransfersAreReportedWithDurationAndStateCount() {
+        EnginePair p = new EnginePair(SETTINGS, MS);
+        p.toA(new SyncEvent.Start());
+        for (int i = 0; i < 40; i++) {
+            p.toA(new SyncEvent.LocalUpsert(tcp(3500 + i, TcpInfo.ESTABLISHED, 400)));
+        }
+        p.toB(new SyncEvent.Start());
+        assertThat(p.b.status().lastBulkReceived()).isNull();
+        p.connect();
+        p.runUntil(S);
+        BulkInfo received = p.b.status().lastBulkReceived();
+        assertThat(received.states()).isEqualTo(40);
+        assertThat(received.durationNanos()).isNotNegative().isLessThan(S);
+        assertThat(received.endedAtNanos()).isPositive().isLessThanOrEqualTo(p.now);
+        assertThat(p.a.status().lastBulkSent().states()).isEqualTo(40);
+        assertThat(p.a.status().lastBulkReceived().states()).as("B's empty table").isZero();
+    }
+
+    @Test
+    void resyncRequestsThePeersTableAndSendsOursWhichRestoresAPeerStateLostOnTheOtherSide() {
+        EnginePair p = synced();
+        p.toA(new SyncEvent.LocalUpsert(tcp(4100, TcpInfo.ESTABLISHED, 400)));
+        p.toB(new SyncEvent.LocalUpsert(tcp(4200, TcpInfo.ESTABLISHED, 400)));
+        p.runUntil(p.now + 200 * MS);
+        long bulksReceivedByA = p.a.counters().bulksReceived();
+        long bulksReceivedByB = p.b.counters().bulksReceived();
+        p.aOut.clear();
+        p.bOut.clear();
+
+        p.toA(new SyncEvent.Resync());
+        p.runUntil(p.now + S);
+
+        assertThat(sentRecords(p.aOut)).contains(new SyncRecord.BulkRequest());
+        assertThat(p.a.counters().resyncs()).isEqualTo(1);
+        assertThat(p.a.counters().bulksReceived()).as("B sent its table").isEqualTo(bulksReceivedByA + 1);
+        assertThat(p.b.counters().bulksReceived()).as("A sent its table").isEqualTo(bulksReceivedByB + 1);
+        assertThat(upserts(p.aOut)).contains(tcp(4100, TcpInfo.ESTABLISHED, 400));
+        assertThat(upserts(p.bOut)).contains(tcp(4200, TcpInfo.ESTABLISHED, 400));
+        assertThat(p.a.isPeerState(tcp(4200, 3, 1).key())).isTrue();
+        assertThat(p.b.isPeerState(tcp(4100, 3, 1).key())).isTrue();
+    }
+
+    @Test
+    void resyncWhileDisconnectedDoesNothing() {
+        EnginePair p = synced();
+        p.disconnect();
+        p.aOut.clear();
+        p.toA(new SyncEvent.Resync());
+        assertThat(only(p.aOut, SyncAction.SendFrame.class)).isEmpty();
+        assertThat(p.a.counters().resyncs()).isZero();
+    }
+
+    @Test
     void ourKernelTouchingAPeerStateTakesItOverAndItsLocalExpiryIsNotPropagated() {
         EnginePair p = synced();
         p.toA(new SyncEvent.LocalUpsert(tcp(7000, TcpInfo.ESTABLISHED, 400)));

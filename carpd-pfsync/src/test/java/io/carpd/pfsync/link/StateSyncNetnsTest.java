@@ -156,6 +156,49 @@ class StateSyncNetnsTest {
     }
 
     @Test
+    void aLargeTableIsInTheFirstBulkEvenWhenThePeerConnectsAtOnce() throws Exception {
+        int n = 20_000;
+        List<CtWrite> states = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ConnState t = tcp(1024 + i % 60000);
+            states.add(new CtWrite.Upsert(new ConnState(0, Family.INET,
+                    Tuple.ports(ip("192.0.2." + (20 + i / 60000)), t.original().dst(), Tuple.TCP, 1024 + i % 60000, 8443),
+                    Tuple.ports(t.original().dst(), ip("192.0.2." + (20 + i / 60000)), Tuple.TCP, 8443, 1024 + i % 60000),
+                    t.status(), 3600, 0, t.tcp())));
+        }
+        SyncSettings settings = SyncSettings.defaults(20, 32);
+        StateSync.Listener quiet = new StateSync.Listener() {
+            public void demotion(int value, String reason) { }
+            public void peerState(PeerState from, PeerState to, String reason) { }
+        };
+        try (CtClient aKernel = fwA.call(CtClient::open)) {
+            assertThat(aKernel.write(states).failures()).isEmpty();
+            StateSync a = new StateSync(new LinkSettings(ip("198.51.100.1"), ip("198.51.100.2"), 18375, KEY, 1,
+                    Duration.ofMillis(100), Duration.ofSeconds(1)), settings, Duration.ZERO, quiet);
+            StateSync b = new StateSync(new LinkSettings(ip("198.51.100.2"), ip("198.51.100.1"), 18375, KEY, 2,
+                    Duration.ofMillis(100), Duration.ofSeconds(1)), settings, Duration.ZERO, quiet);
+            try {
+                fwB.call(() -> {
+                    b.start();
+                    return null;
+                });
+                fwA.call(() -> {
+                    a.start();
+                    return null;
+                });
+                await("B in sync", () -> b.status().join().state() == PeerState.IN_SYNC);
+                // A dials the moment its link starts; its kernel table must already be in the
+                // engine then, or B gets an empty bulk (and would purge its copies of A's states).
+                assertThat(b.status().join().lastBulkReceived().states()).isGreaterThanOrEqualTo(n);
+            } finally {
+                a.close();
+                b.close();
+                aKernel.write(states.stream().map(w -> (CtWrite) new CtWrite.Delete(((CtWrite.Upsert) w).state().key())).toList());
+            }
+        }
+    }
+
+    @Test
     void statesFollowFromAToBByBulkAndLive() throws Exception {
         SyncSettings settings = SyncSettings.defaults(20, 32);
         List<String> bDemotions = new CopyOnWriteArrayList<>();
@@ -191,6 +234,7 @@ class StateSyncNetnsTest {
                         && bHas("sport=5300 dport=53", "-f", "ipv6"));
                 await("B in sync", () -> b.status().join().state() == PeerState.IN_SYNC);
                 assertThat(bDemotions).containsExactly("32:state sync not complete", "0:bulk transfer complete");
+                assertThat(b.status().join().lastBulkReceived().states()).as("the bulk carried both").isEqualTo(2);
 
                 // Live: a new state, then a delete.
                 aKernel.write(List.of(new CtWrite.Upsert(tcp(41001))));
