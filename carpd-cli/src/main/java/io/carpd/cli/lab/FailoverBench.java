@@ -1,5 +1,7 @@
 package io.carpd.cli.lab;
 
+import io.carpd.core.api.ControlClient;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,12 +13,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code carpd lab bench}: repeated hard (kill -9 + links down) and graceful (SIGTERM) failovers
- * of fw1, each injected at a random phase of the advert cycle, while the client sends UDP through
- * both VIPs every 10 ms. Prints takeover time (failure → fw2 holds both VIPs) and client outage
+ * {@code carpd lab bench}: repeated hard (kill -9 + links down), graceful (SIGTERM) and, for carpd,
+ * planned ({@code carpd maintenance on}) failovers of fw1, each injected at a random phase of the
+ * advert cycle, while the client sends UDP through both VIPs every 10 ms. Prints takeover time (failure → fw2 holds both VIPs) and client outage
  * (longest reply gap) next to the protocol floor. Not a test: numbers depend on the machine.
  */
-@Command(name = "bench", description = "Failover benchmark: takeover time and client outage, hard and graceful.")
+@Command(name = "bench", description = "Failover benchmark: takeover time and client outage, hard, graceful and maintenance.")
 public final class FailoverBench implements Callable<Integer> {
 
     @Mixin LabCommand.Selection sel;
@@ -25,8 +27,18 @@ public final class FailoverBench implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "5", description = "Failovers per mode (default: ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--mode", defaultValue = "both", description = "hard, graceful or both (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--mode", defaultValue = "all",
+            description = "hard, graceful, maintenance or all (maintenance only with carpd; default: ${DEFAULT-VALUE}).")
     String mode;
+
+    /** How fw1 leaves. */
+    enum Failure {
+        HARD, GRACEFUL, MAINTENANCE;
+
+        String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     /** One injected failover. */
     record Sample(long takeoverMillis, long outageMillis) {}
@@ -40,12 +52,17 @@ public final class FailoverBench implements Callable<Integer> {
         if (runs < 1 || runs > 100) {
             throw new IllegalArgumentException("--runs must be 1..100");
         }
-        List<Boolean> modes = switch (mode) {
-            case "hard" -> List.of(true);
-            case "graceful" -> List.of(false);
-            case "both" -> List.of(true, false);
-            default -> throw new IllegalArgumentException("--mode must be hard, graceful or both, not " + mode);
+        boolean carpd = opts.daemonKind() == DaemonKind.CARPD;
+        List<Failure> modes = switch (mode) {
+            case "hard" -> List.of(Failure.HARD);
+            case "graceful" -> List.of(Failure.GRACEFUL);
+            case "maintenance" -> List.of(Failure.MAINTENANCE);
+            case "all" -> carpd ? List.of(Failure.values()) : List.of(Failure.HARD, Failure.GRACEFUL);
+            default -> throw new IllegalArgumentException("--mode must be hard, graceful, maintenance or all, not " + mode);
         };
+        if (modes.contains(Failure.MAINTENANCE) && !carpd) {
+            throw new IllegalArgumentException("--mode maintenance needs --daemon carpd: the others have no maintenance command");
+        }
         // the default prefix belongs to 'carpd lab up/demo': a bench never collides with a running lab
         if ("carplab-".equals(sel.prefix)) {
             sel.prefix = "carpbench-";
@@ -60,28 +77,28 @@ public final class FailoverBench implements Callable<Integer> {
             Duration echoLife = perRun.plusSeconds(60).multipliedBy((long) runs * modes.size());
             List<String> report = new ArrayList<>();
             try (LabTraffic traffic = LabTraffic.start(lab, echoLife)) {
-                for (boolean hard : modes) {
+                for (Failure failure : modes) {
                     List<Sample> samples = new ArrayList<>();
                     for (int i = 1; i <= runs; i++) {
-                        Sample s = once(lab, traffic, hard, perRun);
-                        System.out.printf("%s #%d: takeover %d ms, outage %d ms%n", hard ? "hard" : "graceful", i,
+                        Sample s = once(lab, traffic, failure, perRun);
+                        System.out.printf("%s #%d: takeover %d ms, outage %d ms%n", failure.label(), i,
                                 s.takeoverMillis(), s.outageMillis());
                         samples.add(s);
                     }
-                    report.add(summary(hard, samples, masterDownSeconds(lab.daemons().kind(), p),
+                    report.add(summary(failure, samples, masterDownSeconds(lab.daemons().kind(), p),
                             p.advertIntervalSeconds()));
                 }
             }
             System.out.printf("%n%s, advbase %d, advskew fw1 %d / fw2 %d%s, %d runs per mode%n", lab.daemons().kind().label(),
                     p.advbase(), p.fw1Advskew(), p.fw2Advskew(), p.unicastPeers() ? ", unicast" : "", runs);
-            System.out.printf("%-9s %-26s %-26s %s%n", "failure", "takeover ms min/med/max", "outage ms min/med/max",
+            System.out.printf("%-11s %-26s %-26s %s%n", "failure", "takeover ms min/med/max", "outage ms min/med/max",
                     "protocol floor");
             report.forEach(System.out::println);
             return 0;
         }
     }
 
-    private static Sample once(Lab lab, LabTraffic traffic, boolean hard, Duration perRun) {
+    private static Sample once(Lab lab, LabTraffic traffic, Failure failure, Duration perRun) {
         LabTraffic.Probe probe = traffic.probe(Duration.ofMillis(10), perRun.plusSeconds(2)).awaitStarted();
         Namespaces.sleepMillis(1000);
         // a random phase of fw1's advert cycle: the master-down timer of fw2 has run for 0..interval
@@ -89,21 +106,25 @@ public final class FailoverBench implements Callable<Integer> {
         Namespaces.sleepMillis(ThreadLocalRandom.current().nextLong(intervalMs));
 
         long t0 = System.nanoTime();
-        if (hard) {
-            lab.daemons().kill(LabNode.FW1);
-            lab.topology().setFirewallLinks(LabNode.FW1, false);
-        } else {
-            lab.daemons().terminate(LabNode.FW1);
+        switch (failure) {
+            case HARD -> {
+                lab.daemons().kill(LabNode.FW1);
+                lab.topology().setFirewallLinks(LabNode.FW1, false);
+            }
+            case GRACEFUL -> lab.daemons().terminate(LabNode.FW1);
+            case MAINTENANCE -> maintenance(lab, true);
         }
         long takeover = lab.awaitHoldsAll(LabNode.FW2, perRun.plusSeconds(10), Duration.ofMillis(10))
                 ? (System.nanoTime() - t0) / 1_000_000 : -1;
         UdpProber.Result r = probe.await();
 
-        if (hard) {
-            lab.recover(LabNode.FW1);
-        } else {
-            lab.daemons().awaitExit(LabNode.FW1, Duration.ofSeconds(10));
-            lab.daemons().start(LabNode.FW1);
+        switch (failure) {
+            case HARD -> lab.recover(LabNode.FW1);
+            case GRACEFUL -> {
+                lab.daemons().awaitExit(LabNode.FW1, Duration.ofSeconds(10));
+                lab.daemons().start(LabNode.FW1);
+            }
+            case MAINTENANCE -> maintenance(lab, false);
         }
         if (!lab.awaitSoleOwner(LabNode.FW1, Duration.ofSeconds(60))) {
             throw new LabException("fw1 did not become master again; see " + lab.layout().dir());
@@ -112,17 +133,32 @@ public final class FailoverBench implements Callable<Integer> {
         return new Sample(takeover, r.longestGapMillis());
     }
 
+    /** {@code carpd maintenance on|off} on fw1, through its control socket like the CLI. */
+    private static void maintenance(Lab lab, boolean on) {
+        try {
+            ControlClient.Response r = new ControlClient(lab.layout().controlSocket(LabNode.FW1))
+                    .post("/api/v1/maintenance", "{\"enabled\":" + on + "}");
+            if (!r.ok()) {
+                throw new LabException("fw1 refused maintenance " + (on ? "on" : "off") + ": " + r.body());
+            }
+        } catch (IOException e) {
+            throw new LabException("fw1's control socket: " + e.getMessage());
+        }
+    }
+
     /** The backup's wait after the master's last advert, by the daemon's own formula. */
     static double masterDownSeconds(DaemonKind kind, LabProfile p) {
         return kind == DaemonKind.KEEPALIVED ? KeepalivedConfigWriter.masterDownSeconds(p) : p.masterDownSeconds();
     }
 
-    private static String summary(boolean hard, List<Sample> samples, double masterDown, double interval) {
-        String floor = hard
-                ? String.format(Locale.ROOT, "master-down %.0f ms after the last advert, failure lands 0-%.0f ms after it",
-                        masterDown * 1000, interval * 1000)
-                : "~0 with a bow-out advert; master-down without";
-        return String.format(Locale.ROOT, "%-9s %-26s %-26s %s", hard ? "hard" : "graceful",
+    private static String summary(Failure failure, List<Sample> samples, double masterDown, double interval) {
+        String floor = switch (failure) {
+            case HARD -> String.format(Locale.ROOT, "master-down %.0f ms after the last advert, failure lands 0-%.0f ms after it",
+                    masterDown * 1000, interval * 1000);
+            case GRACEFUL -> "~0 with a bow-out advert; master-down without";
+            case MAINTENANCE -> "~0: the demoted advert goes out at once";
+        };
+        return String.format(Locale.ROOT, "%-11s %-26s %-26s %s", failure.label(),
                 stats(samples.stream().mapToLong(Sample::takeoverMillis).toArray()),
                 stats(samples.stream().mapToLong(Sample::outageMillis).toArray()), floor);
     }
