@@ -138,7 +138,9 @@ final class StateSyncWiring implements AutoCloseable {
 
     /**
      * Adds the {@code carpd_sync_*} meters, {@code carpd_split_brain{interface,vhid}} (0/1, one per
-     * configured VHID) and {@code carpd_split_brain_total} to the daemon's registry.
+     * configured VHID) and {@code carpd_split_brains_total} to the daemon's registry
+     * (not {@code carpd_split_brain_total}: a counter of that name would be the same metric family
+     * as the gauge in the Prometheus exposition and be dropped).
      */
     void bindMetrics(CarpdMetrics metrics) {
         this.metrics = SyncMetrics.bind(metrics.registry(), control);
@@ -149,7 +151,7 @@ final class StateSyncWiring implements AutoCloseable {
                     .tag("interface", v.iface()).tag("vhid", Integer.toString(v.vhid()))
                     .register(registry);
         }
-        FunctionCounter.builder("carpd.split.brain", splitBrain, SplitBrainMonitor::total)
+        FunctionCounter.builder("carpd.split.brains", splitBrain, SplitBrainMonitor::total)
                 .description("Split brains detected over the sync link since start")
                 .register(registry);
     }

@@ -59,7 +59,7 @@ class SplitBrainNetnsTest {
                     .as("%s reports a split brain on lan vhid 2 only; %s", fw.label(), syncStatus(fw)).isTrue();
             assertThat(lab.metrics(fw)).contains(LAN_METRIC + " 1.0")
                     .contains("carpd_split_brain{interface=\"wan\",vhid=\"1\"} 0.0")
-                    .containsPattern("carpd_split_brain_total(\\{\\})? 1\\.0");
+                    .containsPattern("carpd_split_brains_total(\\{\\})? 1\\.0");
             assertThat(statusText(fw)).contains("SPLIT BRAIN: lan vhid 2 is MASTER on both nodes");
             assertThat(lab.logMatches(fw, Pattern.compile("SPLIT BRAIN: lan vhid 2"))).isTrue();
         }
