@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.carpd.cli.Main;
+import io.carpd.cli.monitoring.ReferencedMetrics;
 import io.carpd.testing.Netns;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,6 +65,10 @@ class SplitBrainNetnsTest {
             assertThat(statusText(fw)).contains("SPLIT BRAIN: lan vhid 2 is MASTER on both nodes");
             assertThat(lab.logMatches(fw, Pattern.compile("SPLIT BRAIN: lan vhid 2"))).isTrue();
         }
+        assertThat(ReferencedMetrics.referenced(ReferencedMetrics.SYNC_ONLY)).as("the dashboard and rules read sync metrics")
+                .containsKeys("carpd_split_brain", "carpd_sync_rtt_seconds", "carpd_sync_states");
+        assertThat(ReferencedMetrics.missing(ReferencedMetrics.SYNC_ONLY, Set.of(), lab.metrics(LabNode.FW1), lab.metrics(LabNode.FW2)))
+                .as("sync metrics read by the dashboard or the rules that a daemon with state sync does not export").isEmpty();
         assertThat(lab.carpStates(LabNode.FW1).get(2)).isEqualTo("MASTER");
         assertThat(lab.carpStates(LabNode.FW2).get(2)).isEqualTo("MASTER");
 
