@@ -1,5 +1,6 @@
 package io.carpd.cli;
 
+import io.carpd.core.api.VipStatus;
 import io.carpd.core.config.SyncConfig;
 import io.carpd.core.hooks.Role;
 import io.carpd.core.metrics.CarpdMetrics;
@@ -10,6 +11,9 @@ import io.carpd.pfsync.engine.PeerState;
 import io.carpd.pfsync.engine.SyncSettings;
 import io.carpd.pfsync.link.LinkSettings;
 import io.carpd.pfsync.link.StateSync;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,13 +44,18 @@ final class StateSyncWiring implements AutoCloseable {
     private final StateSync sync;
     private final StateSyncControl control;
     private final Runnable roleListener;
+    private final SplitBrainMonitor splitBrain;
+    private final Daemon daemon;
     /** Held so the meters, which read through it, stay alive as long as sync runs. */
     private SyncMetrics metrics;
 
-    private StateSyncWiring(StateSync sync, StateSyncControl control, Runnable roleListener) {
+    private StateSyncWiring(StateSync sync, StateSyncControl control, Runnable roleListener, SplitBrainMonitor splitBrain,
+                            Daemon daemon) {
         this.sync = sync;
         this.control = control;
         this.roleListener = roleListener;
+        this.splitBrain = splitBrain;
+        this.daemon = daemon;
     }
 
     /**
@@ -97,7 +106,9 @@ final class StateSyncWiring implements AutoCloseable {
         });
         log.info("sync: {} on {}, peer {} port {}", link.dials() ? "dialling" : "listening",
                 config.local().getHostAddress(), config.peer().getHostAddress(), config.port());
-        return new StateSyncWiring(sync, new StateSyncControl(sync, config), roleListener);
+        SplitBrainMonitor splitBrain = new SplitBrainMonitor(daemon, sync);
+        return new StateSyncWiring(sync, new StateSyncControl(sync, config, splitBrain::current), roleListener, splitBrain,
+                daemon);
     }
 
     /** The sync key (trailing line breaks dropped), checked for length; shared with config sync. */
@@ -125,13 +136,29 @@ final class StateSyncWiring implements AutoCloseable {
         return control;
     }
 
-    /** Adds the {@code carpd_sync_*} meters to the daemon's registry. */
+    /**
+     * Adds the {@code carpd_sync_*} meters, {@code carpd_split_brain{interface,vhid}} (0/1, one per
+     * configured VHID) and {@code carpd_split_brains_total} to the daemon's registry
+     * (not {@code carpd_split_brain_total}: a counter of that name would be the same metric family
+     * as the gauge in the Prometheus exposition and be dropped).
+     */
     void bindMetrics(CarpdMetrics metrics) {
         this.metrics = SyncMetrics.bind(metrics.registry(), control);
+        MeterRegistry registry = metrics.registry();
+        for (VipStatus v : daemon.status().vips()) {
+            Gauge.builder("carpd.split.brain", splitBrain, m -> m.inSplitBrain(v.iface(), v.vhid()) ? 1 : 0).strongReference(true)
+                    .description("1 while both nodes claim MASTER for this VHID longer than an advert interval")
+                    .tag("interface", v.iface()).tag("vhid", Integer.toString(v.vhid()))
+                    .register(registry);
+        }
+        FunctionCounter.builder("carpd.split.brains", splitBrain, SplitBrainMonitor::total)
+                .description("Split brains detected over the sync link since start")
+                .register(registry);
     }
 
     @Override
     public void close() {
+        splitBrain.close();
         roleListener.run();
         sync.close();
     }

@@ -78,6 +78,10 @@ public final class SyncCommand implements Runnable {
         }
         if (!s.path("sync_complete").asBoolean()) head.append(", start-up sync not complete (demoted)");
         out.println(head);
+        for (JsonNode b : s.path("split_brain")) {
+            out.println("  SPLIT BRAIN: " + b.path("iface").asText() + " vhid " + b.path("vhid").asInt()
+                    + " is MASTER on both nodes for " + seconds(b.path("seconds").asDouble()));
+        }
         JsonNode rtt = s.path("rtt_seconds");
         out.println("  states local " + s.path("local_states").asInt() + ", peer " + s.path("peer_states").asInt()
                 + "; queued " + s.path("queued_changes").asInt() + ", unacked frames " + s.path("unacked_frames").asLong()

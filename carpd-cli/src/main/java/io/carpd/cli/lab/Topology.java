@@ -130,6 +130,31 @@ public final class Topology {
     }
 
     /**
+     * Drops CARP multicast on one segment's bridge only (both firewalls' ports of it), leaving the
+     * other segments and the sync link alone: the two nodes stop hearing each other's adverts for
+     * that segment's VHID while state sync keeps working, i.e. a split brain. Undone by
+     * {@link #allowCarpMulticast()}.
+     */
+    public void dropCarpMulticast(Segment segment) {
+        if (segment == Segment.SYNC) {
+            throw new IllegalArgumentException("the sync link has no bridge");
+        }
+        Namespaces.nft(ns(LabNode.SWITCH), """
+                table bridge carpsplit {
+                  chain forward {
+                    type filter hook forward priority 0; policy accept;
+                    iifname { "%s", "%s" } ip daddr 224.0.0.18 counter drop
+                  }
+                }
+                """.formatted(port(segment, LabNode.FW1), port(segment, LabNode.FW2)));
+    }
+
+    /** Removes the drop of {@link #dropCarpMulticast(Segment)}. */
+    public void allowCarpMulticast() {
+        Namespaces.nft(ns(LabNode.SWITCH), "delete table bridge carpsplit\n");
+    }
+
+    /**
      * Makes both firewalls stateful, as a state-sync deployment runs them: forwarding policy drop,
      * established and related traffic accepted, new connections only from the LAN. With
      * {@code nf_conntrack_tcp_loose=0} a mid-stream TCP packet without a state is dropped instead of

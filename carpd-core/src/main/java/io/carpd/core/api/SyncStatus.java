@@ -2,6 +2,7 @@ package io.carpd.core.api;
 
 import java.time.Instant;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -29,20 +30,36 @@ import java.util.TreeMap;
  * @param received        frames and bytes received since start (including dropped ones)
  * @param drops           inbound frames rejected, by reason (every reason present, zeros included)
  * @param counters        other cumulative counts (connections, resyncs, kernel writes, ...)
+ * @param splitBrain      VHIDs both nodes have claimed as MASTER for longer than an advert interval
  */
 public record SyncStatus(String iface, String local, String peer, int port, String link, int peerNodeId,
                          int protocolVersion, boolean syncComplete, int localStates, int peerStates,
                          int queuedChanges, long unackedFrames, double lagSeconds, Double rttSeconds,
                          Bulk lastBulkReceived, Bulk lastBulkSent, Traffic sent, Traffic received,
-                         Map<String, Long> drops, Map<String, Long> counters) {
+                         Map<String, Long> drops, Map<String, Long> counters, List<SplitBrain> splitBrain) {
 
     public SyncStatus {
+        splitBrain = List.copyOf(splitBrain);
         drops = Collections.unmodifiableMap(new TreeMap<>(drops));
         counters = Collections.unmodifiableMap(new TreeMap<>(counters));
     }
 
     /** One finished table transfer: when it ended, how long it took, how many states it carried. */
     public record Bulk(Instant endedAt, double durationSeconds, long states) {}
+
+    /** Without split-brain information (no detector running). */
+    public SyncStatus(String iface, String local, String peer, int port, String link, int peerNodeId,
+                      int protocolVersion, boolean syncComplete, int localStates, int peerStates,
+                      int queuedChanges, long unackedFrames, double lagSeconds, Double rttSeconds,
+                      Bulk lastBulkReceived, Bulk lastBulkSent, Traffic sent, Traffic received,
+                      Map<String, Long> drops, Map<String, Long> counters) {
+        this(iface, local, peer, port, link, peerNodeId, protocolVersion, syncComplete, localStates, peerStates,
+                queuedChanges, unackedFrames, lagSeconds, rttSeconds, lastBulkReceived, lastBulkSent, sent, received,
+                drops, counters, List.of());
+    }
+
+    /** A VHID both nodes claim as MASTER, and for how long so far. */
+    public record SplitBrain(String iface, int vhid, double seconds) {}
 
     /** Frame and byte totals of one direction. */
     public record Traffic(long frames, long bytes) {}

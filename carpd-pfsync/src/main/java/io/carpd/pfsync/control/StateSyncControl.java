@@ -12,7 +12,9 @@ import io.carpd.pfsync.wire.FrameDrop;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -24,10 +26,17 @@ public final class StateSyncControl implements SyncControl {
 
     private final StateSync sync;
     private final SyncConfig config;
+    private final Supplier<List<SyncStatus.SplitBrain>> splitBrains;
 
     public StateSyncControl(StateSync sync, SyncConfig config) {
+        this(sync, config, List::of);
+    }
+
+    /** With {@code splitBrains} reporting the split brains a detector currently sees. */
+    public StateSyncControl(StateSync sync, SyncConfig config, Supplier<List<SyncStatus.SplitBrain>> splitBrains) {
         this.sync = sync;
         this.config = config;
+        this.splitBrains = splitBrains;
     }
 
     @Override
@@ -71,7 +80,7 @@ public final class StateSyncControl implements SyncControl {
                 p.queuedChanges(), p.unackedFrames(), p.lagNanos() / 1e9, p.rttNanos() < 0 ? null : p.rttNanos() / 1e9,
                 bulk(p.lastBulkReceived(), nowNanos, now), bulk(p.lastBulkSent(), nowNanos, now),
                 new SyncStatus.Traffic(s.framesSent(), s.bytesSent()),
-                new SyncStatus.Traffic(s.framesReceived(), s.bytesReceived()), drops, s.counters());
+                new SyncStatus.Traffic(s.framesReceived(), s.bytesReceived()), drops, s.counters(), splitBrains.get());
     }
 
     private static SyncStatus.Bulk bulk(BulkInfo b, long nowNanos, Instant now) {

@@ -5,6 +5,7 @@ import io.carpd.pfsync.conntrack.ConnState;
 import io.carpd.pfsync.conntrack.CtWrite;
 import io.carpd.pfsync.wire.FrameCodec;
 import io.carpd.pfsync.wire.SyncRecord;
+import io.carpd.pfsync.wire.VhidState;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -92,6 +93,10 @@ public final class SyncEngine {
     private BulkInfo lastBulkReceived;
     private BulkInfo lastBulkSent;
 
+    private List<VhidState> ownVhids = List.of();
+    /** The peer's latest CARP view on the current connection (empty while disconnected). */
+    private List<VhidState> peerVhids = List.of();
+
     private long armedAt = Long.MAX_VALUE;
     private final SyncCounters counters = new SyncCounters();
 
@@ -131,6 +136,11 @@ public final class SyncEngine {
         return e != null && e.fromPeer;
     }
 
+    /** The peer's CARP view as last received on the current connection; empty while disconnected. */
+    public List<VhidState> peerVhidStates() {
+        return peerVhids;
+    }
+
     // ---- input
 
     public List<SyncAction> handle(SyncEvent event, long now) {
@@ -141,6 +151,7 @@ public final class SyncEngine {
             case SyncEvent.LocalUpsert u -> localUpsert(u.state(), now);
             case SyncEvent.LocalDestroy d -> localDestroy(d.key(), now);
             case SyncEvent.LocalDump d -> localDump(d.states(), d.startedAt(), now);
+            case SyncEvent.LocalVhidStates v -> localVhidStates(v.states(), out);
             case SyncEvent.Connected c -> connected(c.peerNodeId(), now, out);
             case SyncEvent.Disconnected d -> disconnected(d.reason(), out);
             case SyncEvent.FrameReceived f -> frameReceived(f.seq(), f.records(), now, out);
@@ -161,6 +172,16 @@ public final class SyncEngine {
             bulkDeadline = now + settings.bulkTimeoutNanos();
         } else {
             syncComplete = true;
+        }
+    }
+
+    private void localVhidStates(List<VhidState> states, List<SyncAction> out) {
+        if (states.equals(ownVhids)) {
+            return;
+        }
+        ownVhids = states;
+        if (peerState != PeerState.DISCONNECTED) {
+            send(List.of(new SyncRecord.VhidStates(states)), out);
         }
     }
 
@@ -285,6 +306,7 @@ public final class SyncEngine {
         List<SyncRecord> hello = new ArrayList<>();
         hello.add(new SyncRecord.BulkRequest());
         hello.add(keepalive(now));
+        hello.add(new SyncRecord.VhidStates(ownVhids));
         send(hello, out);
         nextKeepaliveAt = now + settings.keepaliveNanos();
     }
@@ -319,6 +341,7 @@ public final class SyncEngine {
         bulkStepAt = Long.MAX_VALUE;
         receivingBulkId = -1;
         unacked.clear();
+        peerVhids = List.of();
         for (Entry e : table.values()) {
             e.staleInBulk = false;
         }
@@ -343,6 +366,7 @@ public final class SyncEngine {
             switch (r) {
                 case SyncRecord.Keepalive k -> keepaliveReceived(k, now);
                 case SyncRecord.Ack a -> acknowledged(a.seq());
+                case SyncRecord.VhidStates v -> peerVhids = v.states();
                 case SyncRecord.StateUpsert u -> {
                     ackEliciting = true;
                     peerUpsert(u.state(), writes);
@@ -563,6 +587,9 @@ public final class SyncEngine {
             SyncRecord ka = keepalive(now);
             frame.add(ka);
             used += FrameCodec.recordSize(ka);
+            SyncRecord vhids = new SyncRecord.VhidStates(ownVhids);
+            frame.add(vhids);
+            used += FrameCodec.recordSize(vhids);
         }
         Iterator<Map.Entry<ConnKey, Queued>> it = queue.entrySet().iterator();
         while (it.hasNext()) {
@@ -658,7 +685,9 @@ public final class SyncEngine {
 
     private void send(List<SyncRecord> records, List<SyncAction> out) {
         long seq = nextSeq++;
-        if (records.stream().anyMatch(r -> !(r instanceof SyncRecord.Ack) && !(r instanceof SyncRecord.Keepalive))) {
+        // VHID states repeat with every keepalive: like keepalives they need no acknowledgement.
+        if (records.stream().anyMatch(r -> !(r instanceof SyncRecord.Ack) && !(r instanceof SyncRecord.Keepalive)
+                && !(r instanceof SyncRecord.VhidStates))) {
             lastAckElicitingSeq = seq;
             unacked.addLast(new long[] {seq, now});
         }

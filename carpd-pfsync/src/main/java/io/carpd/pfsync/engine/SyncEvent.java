@@ -3,6 +3,7 @@ package io.carpd.pfsync.engine;
 import io.carpd.pfsync.conntrack.ConnKey;
 import io.carpd.pfsync.conntrack.ConnState;
 import io.carpd.pfsync.wire.SyncRecord;
+import io.carpd.pfsync.wire.VhidState;
 
 import java.util.Collection;
 import java.util.List;
@@ -25,6 +26,16 @@ public sealed interface SyncEvent {
      * than the dump and win over it.
      */
     record LocalDump(Collection<ConnState> states, long startedAt) implements SyncEvent {}
+
+    /**
+     * The local CARP view changed (complete list of our VHIDs): sent to the peer at once and with
+     * every keepalive afterwards, for its split-brain detection.
+     */
+    record LocalVhidStates(List<VhidState> states) implements SyncEvent {
+        public LocalVhidStates {
+            states = List.copyOf(states);
+        }
+    }
 
     /** The sync connection completed its handshake with peer {@code peerNodeId}. */
     record Connected(int peerNodeId) implements SyncEvent {}

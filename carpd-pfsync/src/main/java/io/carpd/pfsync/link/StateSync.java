@@ -313,6 +313,18 @@ public final class StateSync implements AutoCloseable {
         return f;
     }
 
+    /** Our complete CARP view changed (or is repeated): the engine sends it to the peer if it differs. */
+    public void localVhidStates(List<io.carpd.pfsync.wire.VhidState> states) {
+        loop.execute(() -> handle(new SyncEvent.LocalVhidStates(states)));
+    }
+
+    /** The peer's latest CARP view (empty while the link is down), fetched on the loop. */
+    public CompletableFuture<List<io.carpd.pfsync.wire.VhidState>> peerVhidStates() {
+        CompletableFuture<List<io.carpd.pfsync.wire.VhidState>> f = new CompletableFuture<>();
+        loop.execute(() -> f.complete(engine.peerVhidStates()));
+        return f;
+    }
+
     /** The engine's view, fetched on its loop. */
     public CompletableFuture<PeerStatus> status() {
         CompletableFuture<PeerStatus> f = new CompletableFuture<>();

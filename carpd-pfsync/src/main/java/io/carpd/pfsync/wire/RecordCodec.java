@@ -1,5 +1,6 @@
 package io.carpd.pfsync.wire;
 
+import io.carpd.core.election.CarpState;
 import io.carpd.core.wire.Family;
 import io.carpd.pfsync.conntrack.ConnKey;
 import io.carpd.pfsync.conntrack.ConnState;
@@ -10,6 +11,9 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Payload layouts of the records, big-endian. Each layout may grow at its end in a later version:
@@ -27,6 +31,7 @@ import java.nio.ByteBuffer;
  * key        u16 zone, u8 family (4|6), u8 protocol, src, dst (4|16 bytes each), u16 l4a, u16 l4b
  *            (ports: source, destination; ICMP: type &lt;&lt; 8 | code, id)
  * BULK_REQUEST  empty;  BULK_START u64 id;  BULK_END u64 id, u64 states
+ * VHID_STATES   u16 count, count x (u8 iface length, iface UTF-8, u8 vhid, u8 state: 0 INIT, 1 BACKUP, 2 MASTER)
  * CONFIG_SYNC   u8 flags (1 = last fragment of a message), message bytes
  * </pre>
  */
@@ -48,6 +53,7 @@ public final class RecordCodec {
             case SyncRecord.BulkRequest b -> RecordType.BULK_REQUEST;
             case SyncRecord.BulkStart b -> RecordType.BULK_START;
             case SyncRecord.BulkEnd b -> RecordType.BULK_END;
+            case SyncRecord.VhidStates v -> RecordType.VHID_STATES;
             case SyncRecord.ConfigFragment c -> RecordType.CONFIG_SYNC;
         };
     }
@@ -65,6 +71,8 @@ public final class RecordCodec {
             case SyncRecord.BulkRequest b -> 0;
             case SyncRecord.BulkStart b -> 8;
             case SyncRecord.BulkEnd b -> 16;
+            case SyncRecord.VhidStates v -> 2 + v.states().stream()
+                    .mapToInt(x -> 3 + x.iface().getBytes(StandardCharsets.UTF_8).length).sum();
             case SyncRecord.ConfigFragment c -> 1 + c.data().length;
         };
     }
@@ -89,8 +97,45 @@ public final class RecordCodec {
             case SyncRecord.BulkRequest b -> { }
             case SyncRecord.BulkStart b -> out.putLong(b.bulkId());
             case SyncRecord.BulkEnd b -> out.putLong(b.bulkId()).putLong(b.states());
+            case SyncRecord.VhidStates v -> {
+                out.putShort((short) v.states().size());
+                for (VhidState x : v.states()) {
+                    byte[] name = x.iface().getBytes(StandardCharsets.UTF_8);
+                    out.put((byte) name.length).put(name).put((byte) x.vhid()).put((byte) stateCode(x.state()));
+                }
+            }
             case SyncRecord.ConfigFragment c -> out.put((byte) (c.last() ? FLAG_LAST : 0)).put(c.data());
         }
+    }
+
+    /** Wire codes are fixed here rather than taken from the enum order, which may grow. */
+    private static int stateCode(CarpState s) {
+        return switch (s) {
+            case INIT -> 0;
+            case BACKUP -> 1;
+            case MASTER -> 2;
+        };
+    }
+
+    private static CarpState state(int code) {
+        return switch (code) {
+            case 0 -> CarpState.INIT;
+            case 1 -> CarpState.BACKUP;
+            case 2 -> CarpState.MASTER;
+            default -> throw new IllegalArgumentException("CARP state code " + code + " is not 0, 1 or 2");
+        };
+    }
+
+    private static SyncRecord.VhidStates decodeVhidStates(ByteBuffer in) {
+        int count = Short.toUnsignedInt(in.getShort());
+        List<VhidState> states = new ArrayList<>(Math.min(count, SyncRecord.VhidStates.MAX_STATES));
+        for (int i = 0; i < count; i++) {
+            byte[] name = new byte[Byte.toUnsignedInt(in.get())];
+            in.get(name);
+            states.add(new VhidState(new String(name, StandardCharsets.UTF_8), Byte.toUnsignedInt(in.get()),
+                    state(Byte.toUnsignedInt(in.get()))));
+        }
+        return new SyncRecord.VhidStates(states);
     }
 
     private static void encodeKey(ConnKey k, ByteBuffer out) {
@@ -142,6 +187,7 @@ public final class RecordCodec {
                 case RecordType.BULK_REQUEST -> new SyncRecord.BulkRequest();
                 case RecordType.BULK_START -> new SyncRecord.BulkStart(in.getLong());
                 case RecordType.BULK_END -> new SyncRecord.BulkEnd(in.getLong(), in.getLong());
+                case RecordType.VHID_STATES -> decodeVhidStates(in);
                 case RecordType.CONFIG_SYNC -> {
                     boolean last = (Byte.toUnsignedInt(in.get()) & FLAG_LAST) != 0;
                     byte[] data = new byte[in.remaining()];

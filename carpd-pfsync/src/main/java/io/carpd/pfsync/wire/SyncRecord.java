@@ -3,6 +3,8 @@ package io.carpd.pfsync.wire;
 import io.carpd.pfsync.conntrack.ConnKey;
 import io.carpd.pfsync.conntrack.ConnState;
 
+import java.util.List;
+
 /** One record of a sync frame. Record type numbers live in {@link RecordType}. */
 public sealed interface SyncRecord {
 
@@ -39,6 +41,22 @@ public sealed interface SyncRecord {
 
     /** The bulk transfer {@code bulkId} is complete after {@code states} upserts. */
     record BulkEnd(long bulkId, long states) implements SyncRecord {}
+
+    /**
+     * The sender's complete CARP view: the state of every VHID it runs. Sent whenever one changes
+     * and with every keepalive, so the peer can see both nodes claiming MASTER (split brain).
+     */
+    record VhidStates(List<VhidState> states) implements SyncRecord {
+        /** Most entries per record: the u16 length field bounds the payload. */
+        public static final int MAX_STATES = 1000;
+
+        public VhidStates {
+            states = List.copyOf(states);
+            if (states.size() > MAX_STATES) {
+                throw new IllegalArgumentException(states.size() + " VHID states exceed " + MAX_STATES);
+            }
+        }
+    }
 
     /**
      * A piece of one config-sync message ({@code io.carpd.pfsync.config}); a message larger than a

@@ -71,6 +71,33 @@ class SyncEngineTest {
     }
 
     @Test
+    void vhidStatesReachThePeerOnConnectOnChangeAndAreForgottenWhenTheLinkDrops() {
+        EnginePair p = new EnginePair(SETTINGS, MS);
+        List<io.carpd.pfsync.wire.VhidState> backup = List.of(
+                new io.carpd.pfsync.wire.VhidState("lan", 2, io.carpd.core.election.CarpState.BACKUP));
+        List<io.carpd.pfsync.wire.VhidState> master = List.of(
+                new io.carpd.pfsync.wire.VhidState("lan", 2, io.carpd.core.election.CarpState.MASTER));
+        p.toA(new SyncEvent.LocalVhidStates(backup));
+        p.connect();
+        p.runUntil(p.now + 10 * MS);
+        assertThat(p.b.peerVhidStates()).isEqualTo(backup);
+
+        p.toA(new SyncEvent.LocalVhidStates(master));
+        p.runUntil(p.now + 10 * MS);
+        assertThat(p.b.peerVhidStates()).as("sent on change, long before the next keepalive").isEqualTo(master);
+        long sent = only(p.aOut, SyncAction.SendFrame.class).stream()
+                .filter(f -> f.records().stream().anyMatch(r -> r instanceof SyncRecord.VhidStates)).count();
+        p.runUntil(p.now + 3 * SETTINGS.keepaliveNanos());
+        long afterKeepalives = only(p.aOut, SyncAction.SendFrame.class).stream()
+                .filter(f -> f.records().stream().anyMatch(r -> r instanceof SyncRecord.VhidStates)).count();
+        assertThat(afterKeepalives - sent).as("repeated with every keepalive").isGreaterThanOrEqualTo(2);
+        assertThat(p.a.status().unackedFrames()).as("VHID states need no ack").isZero();
+
+        p.disconnect();
+        assertThat(p.b.peerVhidStates()).isEmpty();
+    }
+
+    @Test
     void repeatedChangesToOneStateAreSentOnceWithTheNewestContent() {
         EnginePair p = synced();
         long t0 = p.now;

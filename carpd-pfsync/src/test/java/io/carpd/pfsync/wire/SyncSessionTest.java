@@ -61,7 +61,10 @@ class SyncSessionTest {
                 new SyncRecord.BulkStart(-5),
                 new SyncRecord.BulkEnd(-5, 123456789012L),
                 new SyncRecord.Keepalive(1_000_000_007L, 42, 17),
-                new SyncRecord.Ack(99));
+                new SyncRecord.Ack(99),
+                new SyncRecord.VhidStates(List.of(new VhidState("lan", 2, io.carpd.core.election.CarpState.MASTER),
+                        new VhidState("wan0.100", 255, io.carpd.core.election.CarpState.BACKUP),
+                        new VhidState("x", 1, io.carpd.core.election.CarpState.INIT))));
         byte[] frame = s[0].encode(1, records);
         int expected = FrameCodec.frameSize(records.stream().mapToInt(FrameCodec::recordSize).sum());
         assertThat(frame).hasSize(expected);
@@ -164,7 +167,7 @@ class SyncSessionTest {
     private static byte[] frameWithUnknownRecord() {
         ByteBuffer b = ByteBuffer.allocate(FrameCodec.HEADER_BYTES + 4 + 3 + 4 + 8 + FrameCodec.MAC_BYTES);
         b.putShort((short) FrameCodec.MAGIC).put((byte) 2).put((byte) 1).putInt(b.capacity()).putLong(1);
-        b.putShort((short) RecordType.VHID_STATES).putShort((short) 3).put(new byte[3]);
+        b.putShort((short) 63).putShort((short) 3).put(new byte[3]); // CARP range, not assigned
         b.putShort((short) RecordType.ACK).putShort((short) 8).putLong(77);
         return b.array();
     }
