@@ -6,6 +6,7 @@ import io.carpd.core.api.ControlClient;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import java.util.function.BiConsumer;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -74,6 +75,25 @@ abstract class ControlVerb implements Callable<Integer> {
         if (expectOk(client.post(path, body)) == null) return FAILED;
         out().println(done);
         out().flush();
+        return OK;
+    }
+
+    /**
+     * Read verbs: GETs {@code path} and prints the raw JSON with {@code --json}, else the text view
+     * followed by the config-sync summary (printed only when config sync is configured).
+     */
+    int show(ControlClient client, String path, boolean json, BiConsumer<JsonNode, PrintWriter> text) throws IOException {
+        ControlClient.Response r = client.get(path);
+        JsonNode s = expectOk(r);
+        if (s == null) return FAILED;
+        PrintWriter out = out();
+        if (json) {
+            out.println(r.body());
+        } else {
+            text.accept(s, out);
+            ConfigSyncCommand.printSummary(client, out);
+        }
+        out.flush();
         return OK;
     }
 }

@@ -20,18 +20,7 @@ public final class StatusCommand extends ControlVerb {
 
     @Override
     int run(ControlClient client) throws IOException {
-        ControlClient.Response r = client.get("/api/v1/status");
-        JsonNode s = expectOk(r);
-        if (s == null) return FAILED;
-        PrintWriter out = out();
-        if (json) {
-            out.println(r.body());
-        } else {
-            print(s, out);
-            ConfigSyncCommand.printSummary(client, out);
-        }
-        out.flush();
-        return OK;
+        return show(client, "/api/v1/status", json, StatusCommand::print);
     }
 
     static void print(JsonNode s, PrintWriter out) {

@@ -37,18 +37,8 @@ public final class SyncCommand implements Runnable {
 
         @Override
         int run(ControlClient client) throws IOException {
-            ControlClient.Response r = client.get("/api/v1/sync");
-            JsonNode s = expectOk(r); // config sync runs over the sync link: no sync section, neither exists
-            if (s == null) return FAILED;
-            PrintWriter out = out();
-            if (json) {
-                out.println(r.body());
-            } else {
-                print(s, out);
-                ConfigSyncCommand.printSummary(client, out);
-            }
-            out.flush();
-            return OK;
+            // config sync runs over the sync link: no sync section, neither exists
+            return show(client, "/api/v1/sync", json, SyncCommand::print);
         }
     }
 
