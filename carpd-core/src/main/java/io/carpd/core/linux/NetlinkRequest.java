@@ -20,13 +20,18 @@ public final class NetlinkRequest {
     /** Kernel-side attribute type bits (NLA_F_NESTED, NLA_F_NET_BYTEORDER) to mask off when parsing. */
     public static final int NLA_TYPE_MASK = 0x3fff;
 
-    private final ByteBuffer buf = ByteBuffer.allocate(4096).order(ByteOrder.nativeOrder());
+    /** Enough for a conntrack upsert without growing; batches of them are built by the thousand. */
+    private static final int INITIAL_BYTES = 384;
+    private static final int MAX_BYTES = 65_535;
+
+    private ByteBuffer buf = ByteBuffer.allocate(INITIAL_BYTES).order(ByteOrder.nativeOrder());
     private final int type;
     private final int flags;
 
     public NetlinkRequest(int type, int flags) {
         this.type = type;
         this.flags = flags | NLM_F_REQUEST;
+        ensure(16);
         buf.putInt(0).putShort((short) type).putShort((short) (flags | NLM_F_REQUEST)).putInt(0).putInt(0);
     }
 
@@ -39,27 +44,32 @@ public final class NetlinkRequest {
     }
 
     public NetlinkRequest u8(int v) {
+        ensure(1);
         buf.put((byte) v);
         return this;
     }
 
     public NetlinkRequest u16(int v) {
+        ensure(2);
         buf.putShort((short) v);
         return this;
     }
 
     public NetlinkRequest u32(int v) {
+        ensure(4);
         buf.putInt(v);
         return this;
     }
 
     public NetlinkRequest attr(int attrType, byte[] value) {
+        ensure(4 + value.length + 3);
         buf.putShort((short) (4 + value.length)).putShort((short) attrType).put(value);
         align();
         return this;
     }
 
     public NetlinkRequest attrU32(int attrType, int value) {
+        ensure(8);
         buf.putShort((short) 8).putShort((short) attrType).putInt(value);
         return this;
     }
@@ -74,6 +84,7 @@ public final class NetlinkRequest {
 
     /** Opens a nested attribute; pass the returned mark to {@link #endNested(int)}. */
     public int beginNested(int attrType) {
+        ensure(4);
         int mark = buf.position();
         buf.putShort((short) 0).putShort((short) attrType);
         return mark;
@@ -84,7 +95,20 @@ public final class NetlinkRequest {
         return this;
     }
 
+    private void ensure(int bytes) {
+        if (buf.remaining() >= bytes) {
+            return;
+        }
+        int need = buf.position() + bytes;
+        if (need > MAX_BYTES) {
+            throw new IllegalStateException("netlink message of type " + type + " would exceed " + MAX_BYTES + " bytes");
+        }
+        ByteBuffer bigger = ByteBuffer.allocate(Math.min(MAX_BYTES, Math.max(need, buf.capacity() * 2))).order(ByteOrder.nativeOrder());
+        buf = bigger.put(buf.flip());
+    }
+
     private void align() {
+        ensure(3);
         while ((buf.position() & 3) != 0) {
             buf.put((byte) 0);
         }

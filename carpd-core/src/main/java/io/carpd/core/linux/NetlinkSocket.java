@@ -34,6 +34,10 @@ public final class NetlinkSocket implements AutoCloseable {
     private final int wakeFd;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment recvBuffer;
+    private final MemorySegment kernelAddress;
+    /** Guards {@link #sendBuffer}: sends may come from another thread than the receiver's. */
+    private final Object sendLock = new Object();
+    private MemorySegment sendBuffer;
     private final AtomicInteger sequence = new AtomicInteger((int) (System.nanoTime() & 0x3fffffff));
     private final int portId;
     private volatile boolean closed;
@@ -43,6 +47,9 @@ public final class NetlinkSocket implements AutoCloseable {
         this.wakeFd = wakeFd;
         this.portId = portId;
         this.recvBuffer = arena.allocate(RECV_BUFFER, 8);
+        this.sendBuffer = arena.allocate(4096, 8);
+        this.kernelAddress = arena.allocate(12, 4);
+        kernelAddress.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_NETLINK);
     }
 
     /**
@@ -123,8 +130,7 @@ public final class NetlinkSocket implements AutoCloseable {
         int flags = request.flags();
         boolean dump = (flags & NetlinkRequest.NLM_F_DUMP) == NetlinkRequest.NLM_F_DUMP;
         for (int attempt = 0; ; attempt++) {
-            int seq = sequence.incrementAndGet();
-            send(request.finish(seq), request);
+            int seq = send(request);
             Reply reply = collect(seq, dump, (flags & NetlinkRequest.NLM_F_ACK) != 0);
             boolean interrupted = reply.messages.stream()
                     .anyMatch(m -> (m.flags() & NetlinkRequest.NLM_F_DUMP_INTR) != 0);
@@ -147,19 +153,18 @@ public final class NetlinkSocket implements AutoCloseable {
         if ((requests.getLast().flags() & NetlinkRequest.NLM_F_ACK) == 0) {
             throw new IllegalArgumentException("the last request of a batch must ask for an acknowledgement");
         }
-        int first = sequence.get() + 1;
-        int total = 0;
-        List<ByteBuffer> messages = new ArrayList<>(requests.size());
-        for (NetlinkRequest r : requests) {
-            ByteBuffer m = r.finish(sequence.incrementAndGet());
-            messages.add(m);
-            total += m.limit();
+        int first;
+        synchronized (sendLock) {
+            first = sequence.get() + 1;
+            int total = 0;
+            for (NetlinkRequest r : requests) {
+                ByteBuffer m = r.finish(sequence.incrementAndGet());
+                MemorySegment out = sendBuffer(total + m.limit());
+                MemorySegment.copy(MemorySegment.ofBuffer(m), 0, out, total, m.limit());
+                total += m.limit();
+            }
+            sendSegment(sendBuffer, total, requests.getFirst());
         }
-        ByteBuffer batch = ByteBuffer.allocate(total);
-        for (ByteBuffer m : messages) {
-            batch.put(m);
-        }
-        send(batch.flip(), requests.getFirst());
         int[] errors = new int[requests.size()];
         int last = first + requests.size() - 1;
         boolean[] done = {false};
@@ -177,17 +182,36 @@ public final class NetlinkSocket implements AutoCloseable {
         return errors;
     }
 
-    private void send(ByteBuffer msg, NetlinkRequest request) {
+    /** Sends {@code request} under the next sequence number, which it returns. */
+    private int send(NetlinkRequest request) {
+        synchronized (sendLock) {
+            int seq = sequence.incrementAndGet();
+            ByteBuffer msg = request.finish(seq);
+            MemorySegment out = sendBuffer(msg.limit());
+            MemorySegment.copy(MemorySegment.ofBuffer(msg), 0, out, 0, msg.limit());
+            sendSegment(out, msg.limit(), request);
+            return seq;
+        }
+    }
+
+    /**
+     * The reusable outbound buffer, grown to hold {@code bytes} (keeping its content): batches of
+     * thousands of conntrack writes would otherwise cost a native allocation per datagram.
+     */
+    private MemorySegment sendBuffer(long bytes) {
+        if (sendBuffer.byteSize() < bytes) {
+            MemorySegment bigger = arena.allocate(Math.max(bytes, sendBuffer.byteSize() * 2), 8);
+            MemorySegment.copy(sendBuffer, 0, bigger, 0, sendBuffer.byteSize());
+            sendBuffer = bigger;
+        }
+        return sendBuffer;
+    }
+
+    private void sendSegment(MemorySegment seg, long length, NetlinkRequest request) {
         ensureOpen();
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment seg = a.allocate(msg.limit(), 8);
-            seg.copyFrom(MemorySegment.ofBuffer(msg));
-            MemorySegment kernel = a.allocate(12, 4);
-            kernel.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_NETLINK);
-            long r = Libc.sendto(fd, seg, msg.limit(), kernel);
-            if (r < 0) {
-                throw new LinuxIoException("netlink send of message type " + request.type() + " failed", (int) -r);
-            }
+        long r = Libc.sendto(fd, seg, length, kernelAddress);
+        if (r < 0) {
+            throw new LinuxIoException("netlink send of message type " + request.type() + " failed", (int) -r);
         }
     }
 

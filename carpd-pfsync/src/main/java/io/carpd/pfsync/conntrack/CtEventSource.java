@@ -15,14 +15,16 @@ import java.util.function.Consumer;
  */
 public final class CtEventSource implements AutoCloseable {
     private static final int ENOBUFS = 105;
+    /** Largest buffer an overrun may grow the socket to (the kernel grants twice the request). */
+    static final int MAX_RECEIVE_BUFFER_REQUEST = 64 << 20;
 
     private final NetlinkSocket socket;
-    private final int receiveBuffer;
-    private volatile int ignoredPortId;
+    private volatile int receiveBuffer;
+    private volatile int[] ignoredPortIds = new int[0];
     private long events;
     private long echoes;
     private long malformed;
-    private long overruns;
+    private volatile long overruns;
 
     private CtEventSource(NetlinkSocket socket, int receiveBuffer) {
         this.socket = socket;
@@ -48,9 +50,9 @@ public final class CtEventSource implements AutoCloseable {
         return receiveBuffer;
     }
 
-    /** Drop events whose origin is the socket with this port id (our injector); 0 disables. */
-    public void ignoreOrigin(int portId) {
-        this.ignoredPortId = portId;
+    /** Drop events whose origin is one of the sockets with these port ids (our injectors). */
+    public void ignoreOrigins(int... portIds) {
+        this.ignoredPortIds = portIds.clone();
     }
 
     /**
@@ -70,10 +72,23 @@ public final class CtEventSource implements AutoCloseable {
         } catch (LinuxIoException e) {
             if (e.errno() == ENOBUFS) {
                 overruns++;
+                grow();
                 sink.accept(new CtEvent.Overrun());
                 return true;
             }
             throw e;
+        }
+    }
+
+    /** After an overrun: a burst this size will come again, so make room for twice as much. */
+    private void grow() {
+        int request = (int) Math.min(MAX_RECEIVE_BUFFER_REQUEST, (long) receiveBuffer);
+        if (request > receiveBuffer / 2) {
+            try {
+                receiveBuffer = socket.setReceiveBuffer(request);
+            } catch (LinuxIoException e) {
+                // Keep the buffer we have; the overrun is still reported and resynced.
+            }
         }
     }
 
@@ -85,10 +100,11 @@ public final class CtEventSource implements AutoCloseable {
         if (m.type() != CtMessages.CT_NEW && m.type() != CtMessages.CT_DELETE) {
             return null;
         }
-        int ignored = ignoredPortId;
-        if (ignored != 0 && m.portId() == ignored) {
-            echoes++;
-            return null;
+        for (int ignored : ignoredPortIds) {
+            if (ignored != 0 && m.portId() == ignored) {
+                echoes++;
+                return null;
+            }
         }
         ConnState s;
         try {

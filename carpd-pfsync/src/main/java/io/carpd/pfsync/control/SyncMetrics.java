@@ -108,6 +108,8 @@ public final class SyncMetrics {
                 s -> s.counters().get("kernel_writes"));
         counter(r, "carpd.sync.kernel.write.failures", "peer states the kernel refused", Tags.empty(),
                 s -> s.counters().get("kernel_write_failures"));
+        counter(r, "carpd.sync.conntrack.event.overruns", "times conntrack events were lost (socket buffer full); each is resynced by dump",
+                Tags.empty(), s -> s.counters().get("event_overruns"));
     }
 
     private static double seconds(BulkInfo b) {

@@ -1,10 +1,8 @@
 package io.carpd.pfsync.link;
 
-import io.carpd.pfsync.conntrack.CtClient;
 import io.carpd.pfsync.conntrack.CtEvent;
 import io.carpd.pfsync.conntrack.CtEventSource;
 import io.carpd.pfsync.conntrack.CtWrite;
-import io.carpd.pfsync.conntrack.WriteReport;
 import io.carpd.pfsync.engine.PeerState;
 import io.carpd.pfsync.engine.PeerStatus;
 import io.carpd.pfsync.engine.SyncAction;
@@ -18,17 +16,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * State sync for one node, running: the {@link SyncEngine} lives on the sync link's event loop;
- * a platform thread reads conntrack events and hands them over; a second platform thread owns the
- * request socket and performs kernel writes (peer states, write-through: they are in the kernel
+ * a platform thread reads conntrack events and hands them over; {@link KernelWriters} own the
+ * request sockets and perform kernel writes (peer states, write-through: they are in the kernel
  * before any takeover) and dumps (after an event overrun, and every {@code dumpInterval} so that
  * silently refreshed timeouts reach the peer). Blocking netlink work never runs on the loop.
  */
@@ -50,20 +47,25 @@ public final class StateSync implements AutoCloseable {
     private final Listener listener;
     private final Duration dumpInterval;
     private final java.util.Set<java.net.InetAddress> linkAddresses;
-    private final ExecutorService kernelWriter = Executors.newSingleThreadExecutor(
-            r -> Thread.ofPlatform().name("sync-kernel-writer").daemon(true).unstarted(r));
     private final AtomicLong kernelWrites = new AtomicLong();
     private final AtomicLong kernelWriteFailures = new AtomicLong();
-    private CtClient kernel;
+    private KernelWriters kernel;
     private CtEventSource events;
     private Thread reader;
     private ScheduledFuture<?> timer;
     private volatile boolean closing;
+    private final int eventBufferBytes;
     // Loop-confined: re-entrancy guard of handle().
     private boolean handling;
     private final java.util.ArrayDeque<SyncEvent> deferred = new java.util.ArrayDeque<>();
 
     public StateSync(LinkSettings linkSettings, SyncSettings syncSettings, Duration dumpInterval, Listener listener) {
+        this(linkSettings, syncSettings, dumpInterval, listener, EVENT_BUFFER_BYTES);
+    }
+
+    /** With an event receive buffer of {@code eventBufferBytes} (tests provoke overruns with a small one). */
+    StateSync(LinkSettings linkSettings, SyncSettings syncSettings, Duration dumpInterval, Listener listener, int eventBufferBytes) {
+        this.eventBufferBytes = eventBufferBytes;
         this.engine = new SyncEngine(syncSettings);
         this.listener = listener;
         this.dumpInterval = dumpInterval;
@@ -98,16 +100,16 @@ public final class StateSync implements AutoCloseable {
      */
     public void start() throws Exception {
         warnAboutEventSysctl();
-        kernel = CtClient.open();
-        events = CtEventSource.open(EVENT_BUFFER_BYTES);
-        events.ignoreOrigin(kernel.portId());
+        kernel = KernelWriters.open(KernelWriters.defaultShards());
+        events = CtEventSource.open(eventBufferBytes);
+        events.ignoreOrigins(kernel.portIds());
         reader = Thread.ofPlatform().name("sync-conntrack-events").daemon(true).start(this::readEvents);
         loop.submit(() -> handle(new SyncEvent.Start())).sync();
         // The first dump is in the table before the link starts: a bulk requested by a peer that
         // connects at once must carry it, or the peer would purge its copies of our states at the
         // end of an empty bulk and get them back only as the dump is streamed.
         long started = System.nanoTime();
-        var first = kernelWriter.submit(() -> kernel.dump().stream().filter(this::synced).toList()).get();
+        var first = kernel.withFirst(ct -> ct.dump().stream().filter(this::synced).toList()).get();
         loop.submit(() -> handle(new SyncEvent.LocalDump(first, started))).sync();
         link.start();
         if (!dumpInterval.isZero()) {
@@ -133,30 +135,56 @@ public final class StateSync implements AutoCloseable {
         }
     }
 
+    /**
+     * Hands the events of each datagram to the loop as one task. After an overrun the dump waits
+     * until the socket has been read empty: the kernel reports ENOBUFS once per congestion, and
+     * keeps dropping silently until the queue drains, so only a dump begun after that covers every
+     * lost event (a later loss is a new congestion, reported again).
+     */
     private void readEvents() {
+        boolean[] overrun = {false};
+        List<SyncEvent> batch = new ArrayList<>();
         while (!closing) {
             try {
-                events.poll(-1, ev -> {
+                boolean read = events.poll(overrun[0] ? 0 : -1, ev -> {
                     switch (ev) {
-                        case CtEvent.New n when synced(n.state()) -> loop.execute(() -> handle(new SyncEvent.LocalUpsert(n.state())));
-                        case CtEvent.Update u when synced(u.state()) -> loop.execute(() -> handle(new SyncEvent.LocalUpsert(u.state())));
-                        case CtEvent.Destroy d when synced(d.state()) -> loop.execute(() -> handle(new SyncEvent.LocalDestroy(d.state().key())));
+                        case CtEvent.New n when synced(n.state()) -> batch.add(new SyncEvent.LocalUpsert(n.state()));
+                        case CtEvent.Update u when synced(u.state()) -> batch.add(new SyncEvent.LocalUpsert(u.state()));
+                        case CtEvent.Destroy d when synced(d.state()) -> batch.add(new SyncEvent.LocalDestroy(d.state().key()));
                         case CtEvent.New n -> { }
                         case CtEvent.Update u -> { }
                         case CtEvent.Destroy d -> { }
                         case CtEvent.Overrun o -> {
-                            log.warn("sync: conntrack events were lost (receive buffer {} bytes); resyncing by dump",
-                                    events.receiveBuffer());
-                            dump();
+                            if (!overrun[0]) {
+                                log.warn("sync: conntrack events were lost; receive buffer now {} bytes; resyncing by dump "
+                                        + "once the backlog is read", events.receiveBuffer());
+                            }
+                            overrun[0] = true;
                         }
                     }
                 });
+                if (!batch.isEmpty()) {
+                    List<SyncEvent> handOver = List.copyOf(batch);
+                    batch.clear();
+                    loop.execute(() -> handleAll(handOver));
+                }
+                if (!read && overrun[0] && !closing) {
+                    overrun[0] = false;
+                    dump();
+                }
             } catch (RuntimeException e) {
+                batch.clear();
                 if (!closing) {
                     log.error("sync: conntrack event reader failed; resyncing by dump", e);
                     dump();
                 }
             }
+        }
+    }
+
+    private void handleAll(List<SyncEvent> events) {
+        for (SyncEvent e : events) {
+            handle(e);
         }
     }
 
@@ -173,13 +201,12 @@ public final class StateSync implements AutoCloseable {
     }
 
     private void dump() {
-        kernelWriter.execute(() -> {
-            long started = System.nanoTime();
-            try {
-                var states = kernel.dump().stream().filter(this::synced).toList();
-                loop.execute(() -> handle(new SyncEvent.LocalDump(states, started)));
-            } catch (RuntimeException e) {
+        long started = System.nanoTime();
+        kernel.withFirst(ct -> ct.dump().stream().filter(this::synced).toList()).whenComplete((states, e) -> {
+            if (e != null) {
                 log.error("sync: conntrack dump failed", e);
+            } else {
+                loop.execute(() -> handle(new SyncEvent.LocalDump(states, started)));
             }
         });
     }
@@ -240,19 +267,16 @@ public final class StateSync implements AutoCloseable {
     }
 
     private void writeKernel(List<CtWrite> writes) {
-        kernelWriter.execute(() -> {
-            try {
-                WriteReport r = kernel.write(writes);
-                kernelWrites.addAndGet(r.applied());
-                if (!r.failures().isEmpty()) {
-                    kernelWriteFailures.addAndGet(r.failures().size());
-                    log.warn("sync: kernel refused {} of {} peer states, first: {}", r.failures().size(), writes.size(),
-                            r.failures().getFirst());
-                }
-            } catch (RuntimeException e) {
-                kernelWriteFailures.addAndGet(writes.size());
-                log.error("sync: writing {} peer states into the kernel failed", writes.size(), e);
+        kernel.write(writes, r -> {
+            kernelWrites.addAndGet(r.applied());
+            if (!r.failures().isEmpty()) {
+                kernelWriteFailures.addAndGet(r.failures().size());
+                log.warn("sync: kernel refused {} of {} peer states, first: {}", r.failures().size(), r.applied() + r.failures().size(),
+                        r.failures().getFirst());
             }
+        }, e -> {
+            kernelWriteFailures.addAndGet(writes.size());
+            log.error("sync: writing peer states into the kernel failed", e);
         });
     }
 
@@ -261,7 +285,7 @@ public final class StateSync implements AutoCloseable {
      * waits on it before adding VIPs, so the peer's states are in the kernel when traffic arrives.
      */
     public CompletableFuture<Void> kernelWritesDone() {
-        return CompletableFuture.runAsync(() -> { }, kernelWriter);
+        return kernel.drained();
     }
 
     /**
@@ -301,6 +325,7 @@ public final class StateSync implements AutoCloseable {
             counters.put("taken_over", c.takenOver());
             counters.put("refreshes", c.refreshes());
             counters.put("unexpected_records", c.unexpectedRecords());
+            counters.put("event_overruns", events == null ? 0 : events.overruns());
             counters.put("kernel_writes", kernelWrites.get());
             counters.put("kernel_write_failures", kernelWriteFailures.get());
             var drops = new java.util.EnumMap<io.carpd.pfsync.wire.FrameDrop, Long>(io.carpd.pfsync.wire.FrameDrop.class);
@@ -362,12 +387,6 @@ public final class StateSync implements AutoCloseable {
             }
         }
         link.close();
-        kernelWriter.shutdown();
-        try {
-            kernelWriter.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
         if (events != null) {
             events.close();
         }

@@ -9,32 +9,57 @@ import io.carpd.pfsync.conntrack.CtWrite;
 import io.carpd.pfsync.conntrack.TcpInfo;
 import io.carpd.pfsync.conntrack.Tuple;
 import io.carpd.pfsync.conntrack.WriteReport;
+import io.carpd.pfsync.engine.PeerState;
+import io.carpd.pfsync.engine.PeerStatus;
 import io.carpd.pfsync.engine.SyncAction;
 import io.carpd.pfsync.engine.SyncEngine;
 import io.carpd.pfsync.engine.SyncEvent;
 import io.carpd.pfsync.engine.SyncSettings;
+import io.carpd.pfsync.link.LinkSettings;
+import io.carpd.pfsync.link.StateSync;
 import io.carpd.pfsync.wire.ProtocolVersions;
 import io.carpd.pfsync.wire.SessionNonce;
 import io.carpd.pfsync.wire.SyncRecord;
 import io.carpd.pfsync.wire.SyncSession;
 import io.carpd.testing.Netns;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * How fast the pieces of state sync go on this machine. Run as root:
+ * How fast state sync goes on this machine, for carpd and for conntrackd (FTFW over UDP, writing
+ * straight into the kernel) in the same namespaces. Run as root, e.g.
  * {@code bin/mvn25 -q -pl carpd-pfsync -am test -Dtest=SyncThroughputBench -Dsurefire.failIfNoSpecifiedTests=false
- * -Dcarpd.bench.states=100000}. Prints: kernel injection rate (batched CT_NEW), dump time, event
- * delivery while injecting, delete rate, the engine + codec rate of a bulk transfer, and a whole
- * bulk transfer between two namespaces over the sync link (A's kernel table into B's kernel).
+ * -Dcarpd.bench.states=100000}. Each method prints one line:
+ * <ul>
+ * <li>{@code kernel}: batched CT_NEW injection, event delivery, dump and delete rates of one namespace;</li>
+ * <li>{@code engine}: the sync engine, HMAC encode and verified decode alone, no kernel
+ *     ({@code carpd.bench.engineStates}, default 1 M);</li>
+ * <li>{@code stream}: both daemons in sync, then N states created on A through ctnetlink as fast
+ *     as the kernel takes them; the time until B's kernel holds all of them;</li>
+ * <li>{@code bulk}: A holds N states; B starts (and asks for a bulk transfer); the time until B's
+ *     kernel holds all of them.</li>
+ * </ul>
+ * {@code nf_conntrack_max} is global and counted per namespace: keep N below it (262 144 here).
+ * CPU is per synced state: carpd's is the bench JVM's process CPU less the generator's thread;
+ * conntrackd's is utime + stime of both daemons.
  */
 class SyncThroughputBench {
     private static final int STATES = Integer.getInteger("carpd.bench.states", 100_000);
+    private static final int ENGINE_STATES = Integer.getInteger("carpd.bench.engineStates", 1_000_000);
+    private static final byte[] KEY = "bench-sync-key-0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
 
     private static List<ConnState> states(int n) throws Exception {
         List<ConnState> out = new ArrayList<>(n);
@@ -49,22 +74,91 @@ class SyncThroughputBench {
         return out;
     }
 
+    private static List<CtWrite> upserts(int n) throws Exception {
+        return states(n).stream().map(s -> (CtWrite) new CtWrite.Upsert(s)).toList();
+    }
+
     private static String rate(long n, long nanos) {
         return String.format("%,d in %.2f s = %,.0f/s", n, nanos / 1e9, n * 1e9 / nanos);
+    }
+
+    private static void stateful(Netns fw) {
+        fw.sh("""
+                nft -f - <<'EOF'
+                table inet bench {
+                  chain input { type filter hook input priority 0; policy accept; ct state established accept; }
+                }
+                EOF
+                """);
+        fw.exec("sysctl", "-qw", "net.netfilter.nf_conntrack_events=1");
+    }
+
+    /** Two stateful namespaces joined by the sync link; B has the lower address, so B dials. */
+    private record Pair(Netns a, Netns b) implements AutoCloseable {
+        static final String A_ADDR = "198.51.100.2";
+        static final String B_ADDR = "198.51.100.1";
+
+        static Pair create() {
+            Netns a = Netns.create("bka");
+            Netns b = Netns.create("bkb");
+            Netns.veth(a, "sync", b, "sync");
+            a.exec("ip", "addr", "add", A_ADDR + "/30", "dev", "sync");
+            b.exec("ip", "addr", "add", B_ADDR + "/30", "dev", "sync");
+            stateful(a);
+            stateful(b);
+            return new Pair(a, b);
+        }
+
+        /**
+         * Connections in B's table. Read by a process inside B: a Java thread that entered B still
+         * sees the /proc/sys/net of the namespace the JVM's /proc was opened in.
+         */
+        int countB() {
+            return Integer.parseInt(b.exec("cat", "/proc/sys/net/netfilter/nf_conntrack_count").trim());
+        }
+
+        /** Nanos at which B's table first held {@code target} connections. */
+        long awaitB(int target) throws Exception {
+            return awaitB(target, () -> "");
+        }
+
+        long awaitB(int target, java.util.function.Supplier<String> diagnosis) throws Exception {
+            long deadline = System.nanoTime() + DEADLINE.toNanos();
+            int n;
+            while ((n = countB()) < target) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("B's table holds " + n + " of " + target + " after " + DEADLINE + diagnosis.get());
+                }
+                Thread.sleep(5);
+            }
+            return System.nanoTime();
+        }
+
+        /** Creates {@code writes} in A's table from a client of its own; returns the nanos it took. */
+        long create(List<CtWrite> writes) throws Exception {
+            return a.call(() -> {
+                try (CtClient ct = CtClient.open()) {
+                    long t0 = System.nanoTime();
+                    WriteReport r = ct.write(writes);
+                    if (r.applied() != writes.size()) {
+                        throw new AssertionError("could only create " + r.applied() + " states in A: " + r.failures().getFirst());
+                    }
+                    return System.nanoTime() - t0;
+                }
+            });
+        }
+
+        @Override
+        public void close() {
+            Netns.closeAll(a, b);
+        }
     }
 
     @Test
     void kernel() throws Exception {
         Netns.assumeAvailable();
         try (Netns fw = Netns.create("bench")) {
-            fw.sh("""
-                    nft -f - <<'EOF'
-                    table inet bench {
-                      chain input { type filter hook input priority 0; policy accept; ct state established accept; }
-                    }
-                    EOF
-                    """);
-            fw.exec("sysctl", "-qw", "net.netfilter.nf_conntrack_events=1");
+            stateful(fw);
             List<ConnState> all = states(STATES);
             List<CtWrite> upserts = all.stream().map(s -> (CtWrite) new CtWrite.Upsert(s)).toList();
             try (CtClient ct = fw.call(CtClient::open); CtEventSource events = fw.call(() -> CtEventSource.open(16 << 20))) {
@@ -81,11 +175,17 @@ class SyncThroughputBench {
                         // keep reading until the kernel has been quiet for 500 ms
                     }
                 });
+                var mx = ManagementFactory.getThreadMXBean();
+                long c0 = mx.getCurrentThreadCpuTime();
+                long u0 = mx.getCurrentThreadUserTime();
                 long t0 = System.nanoTime();
                 WriteReport r = ct.write(upserts);
                 long t1 = System.nanoTime();
+                long c1 = mx.getCurrentThreadCpuTime();
+                long u1 = mx.getCurrentThreadUserTime();
                 reader.join();
-                System.out.printf("inject  %s (failures %d)%n", rate(r.applied(), t1 - t0), r.failures().size());
+                System.out.printf("inject  %s (failures %d); writer thread CPU: user %.2f s, kernel %.2f s%n", rate(r.applied(), t1 - t0),
+                        r.failures().size(), (u1 - u0) / 1e9, ((c1 - c0) - (u1 - u0)) / 1e9);
                 System.out.printf("events  %,d NEW events received by a 16 MiB listener, %d overruns%n", seen.get(), overruns.get());
                 long t2 = System.nanoTime();
                 int dumped = ct.dump().size();
@@ -100,110 +200,298 @@ class SyncThroughputBench {
         }
     }
 
-    @Test
-    void bulkOverTheLink() throws Exception {
-        Netns.assumeAvailable();
-        byte[] key = "bench-sync-key-0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-        try (Netns a = Netns.create("bka"); Netns b = Netns.create("bkb")) {
-            Netns.veth(a, "sync", b, "sync");
-            a.exec("ip", "addr", "add", "198.51.100.1/30", "dev", "sync");
-            b.exec("ip", "addr", "add", "198.51.100.2/30", "dev", "sync");
-            for (Netns fw : new Netns[] {a, b}) {
-                fw.sh("""
-                        nft -f - <<'EOF'
-                        table inet bench {
-                          chain input { type filter hook input priority 0; policy accept; ct state established accept; }
-                        }
-                        EOF
-                        """);
-                fw.exec("sysctl", "-qw", "net.netfilter.nf_conntrack_events=1");
+    // ---- carpd ------------------------------------------------------------------------------
+
+    private static StateSync carpd(Netns fw, String local, String peer, int node) throws Exception {
+        StateSync.Listener quiet = new StateSync.Listener() {
+            public void demotion(int value, String reason) { }
+            public void peerState(PeerState from, PeerState to, String reason) { }
+        };
+        StateSync s = new StateSync(new LinkSettings(InetAddress.getByName(local), InetAddress.getByName(peer), 18374, KEY, node,
+                Duration.ofMillis(100), Duration.ofSeconds(1)), SyncSettings.defaults(120, 0), Duration.ZERO, quiet);
+        fw.call(() -> {
+            s.start();
+            return null;
+        });
+        return s;
+    }
+
+    private static PeerStatus awaitInSync(StateSync s) throws Exception {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        PeerStatus st;
+        while ((st = s.status().join()).state() != PeerState.IN_SYNC || st.lastBulkReceived() == null) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not in sync within " + DEADLINE + ": " + st);
             }
-            try (CtClient aKernel = a.call(CtClient::open); CtClient bKernel = b.call(CtClient::open)) {
-                List<CtWrite> upserts = states(STATES).stream().map(s -> (CtWrite) new CtWrite.Upsert(s)).toList();
-                WriteReport r = aKernel.write(upserts);
-                if (r.applied() != STATES) {
-                    throw new AssertionError("could only create " + r.applied() + " states in A");
-                }
-                SyncSettings settings = SyncSettings.defaults(120, 0);
-                io.carpd.pfsync.link.StateSync.Listener quiet = new io.carpd.pfsync.link.StateSync.Listener() {
-                    public void demotion(int value, String reason) { }
-                    public void peerState(io.carpd.pfsync.engine.PeerState from, io.carpd.pfsync.engine.PeerState to, String reason) { }
-                };
-                var sa = new io.carpd.pfsync.link.StateSync(new io.carpd.pfsync.link.LinkSettings(InetAddress.getByName("198.51.100.1"),
-                        InetAddress.getByName("198.51.100.2"), 18374, key, 1, java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(1)),
-                        settings, java.time.Duration.ZERO, quiet);
-                var sb = new io.carpd.pfsync.link.StateSync(new io.carpd.pfsync.link.LinkSettings(InetAddress.getByName("198.51.100.2"),
-                        InetAddress.getByName("198.51.100.1"), 18374, key, 2, java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(1)),
-                        settings, java.time.Duration.ZERO, quiet);
-                try (sa; sb) {
-                    // A (the dialler) holds the table first; the bulk starts when B comes up.
-                    a.call(() -> {
-                        sa.start();
-                        return null;
-                    });
-                    long t0 = System.nanoTime();
-                    b.call(() -> {
-                        sb.start();
-                        return null;
-                    });
-                    long deadline = t0 + java.util.concurrent.TimeUnit.SECONDS.toNanos(300);
-                    io.carpd.pfsync.engine.PeerStatus st;
-                    while ((st = sb.status().join()).lastBulkReceived() == null || st.peerStates() < STATES) {
-                        if (System.nanoTime() > deadline) {
-                            throw new AssertionError("no complete bulk within 300 s: " + st);
+            Thread.sleep(10);
+        }
+        return st;
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /**
+     * A daemon runs warm: before measuring, a fifth of the states is synced and deleted again, so
+     * that the JIT has compiled the paths the measurement takes.
+     */
+    private static void warmUp(Pair p) throws Exception {
+        int base = p.countB();
+        List<ConnState> some = states(Math.max(1000, STATES / 5));
+        p.create(some.stream().map(s -> (CtWrite) new CtWrite.Upsert(s)).toList());
+        p.awaitB(base + some.size());
+        p.create(some.stream().map(s -> (CtWrite) new CtWrite.Delete(s.key())).toList());
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (p.countB() > base) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("warm-up deletes did not reach B");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static String diagnosis(StateSync a, StateSync b) {
+        return "\nA: " + a.status().join() + "\n   " + a.snapshot().join() + "\nB: " + b.status().join() + "\n   " + b.snapshot().join();
+    }
+
+    private static void checkOneConnection(StateSync s) {
+        var counters = s.snapshot().join().counters();
+        if (counters.get("connections") != 1) {
+            throw new AssertionError("the link reconnected during the run: " + counters);
+        }
+    }
+
+    @Test
+    void stream() throws Exception {
+        Netns.assumeAvailable();
+        try (Pair p = Pair.create()) {
+            StateSync sa = carpd(p.a(), Pair.A_ADDR, Pair.B_ADDR, 1);
+            StateSync sb = carpd(p.b(), Pair.B_ADDR, Pair.A_ADDR, 2);
+            try (sa; sb) {
+                awaitInSync(sa);
+                awaitInSync(sb);
+                warmUp(p);
+                List<CtWrite> writes = upserts(STATES);
+                int target = p.countB() + STATES;
+                long cpu0 = processCpuNanos();
+                long t0 = System.nanoTime();
+                long[] creatorCpu = new long[1];
+                long created = p.a().call(() -> {
+                    long c = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+                    try (CtClient ct = CtClient.open()) {
+                        long s0 = System.nanoTime();
+                        WriteReport r = ct.write(writes);
+                        if (r.applied() != writes.size()) {
+                            throw new AssertionError("could only create " + r.applied() + " states in A");
                         }
-                        Thread.sleep(20);
+                        long took = System.nanoTime() - s0;
+                        creatorCpu[0] = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - c;
+                        return took;
                     }
-                    long received = System.nanoTime();
-                    sb.kernelWritesDone().join();
-                    long written = System.nanoTime();
-                    int inB = bKernel.dump().size();
-                    var snap = sb.snapshot().join();
-                    System.out.printf("link    %,d states from A's kernel to B's: bulk received %.2f s after B started "
-                                    + "(bulk itself %.2f s), in B's kernel after %.2f s (%,d there); %,d bytes in %,d frames; B's counters %s%n",
-                            STATES, (received - t0) / 1e9, st.lastBulkReceived().durationNanos() / 1e9, (written - t0) / 1e9,
-                            inB, snap.bytesReceived(), snap.framesReceived(), snap.counters());
-                    if (snap.counters().get("connections") != 1) {
-                        throw new AssertionError("the link reconnected during the bulk: " + snap.counters());
-                    }
+                });
+                long inB = p.awaitB(target, () -> diagnosis(sa, sb));
+                long cpu = processCpuNanos() - cpu0 - creatorCpu[0];
+                checkOneConnection(sb);
+                System.out.printf("stream  carpd: %,d states created on A in %.2f s; all in B's kernel %.2f s after the first: %s; "
+                                + "CPU %.1f µs/state (both nodes)%n", STATES, created / 1e9, (inB - t0) / 1e9, rate(STATES, inB - t0),
+                        cpu / 1e3 / STATES);
+            }
+        }
+    }
+
+    @Test
+    void bulk() throws Exception {
+        Netns.assumeAvailable();
+        try (Pair p = Pair.create()) {
+            p.create(upserts(STATES));
+            StateSync sa = carpd(p.a(), Pair.A_ADDR, Pair.B_ADDR, 1);
+            try (sa) {
+                int target = p.countB() + STATES;
+                // Warm-up round (the JIT compiles both roles), then B restarts with an empty table.
+                try (StateSync warm = carpd(p.b(), Pair.B_ADDR, Pair.A_ADDR, 2)) {
+                    p.awaitB(target, () -> diagnosis(sa, warm));
+                }
+                p.b().exec("conntrack", "-F");
+                target = p.countB() + STATES;
+                long cpu0 = processCpuNanos();
+                long t0 = System.nanoTime();
+                StateSync sb = carpd(p.b(), Pair.B_ADDR, Pair.A_ADDR, 2);
+                try (sb) {
+                    long inB = p.awaitB(target, () -> diagnosis(sa, sb));
+                    long cpu = processCpuNanos() - cpu0;
+                    PeerStatus st = awaitInSync(sb);
+                    checkOneConnection(sb);
+                    System.out.printf("bulk    carpd: %,d states from A's kernel into B's, B started → all in B's kernel: %s "
+                                    + "(bulk transfer itself %.2f s); CPU %.1f µs/state (both nodes)%n",
+                            STATES, rate(STATES, inB - t0), st.lastBulkReceived().durationNanos() / 1e9, cpu / 1e3 / STATES);
                 }
             }
         }
     }
 
     @Test
-    void engineAndCodec() throws Exception {
-        List<ConnState> all = states(STATES);
-        byte[] key = "bench-key-0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-        SyncSession tx = new SyncSession(key, 1, ProtocolVersions.CURRENT, SessionNonce.random());
-        SyncSession rx = new SyncSession(key, 2, ProtocolVersions.CURRENT, SessionNonce.random());
+    void engine() throws Exception {
+        List<ConnState> all = states(ENGINE_STATES);
+        SyncSession tx = new SyncSession(KEY, 1, ProtocolVersions.CURRENT, SessionNonce.random());
+        SyncSession rx = new SyncSession(KEY, 2, ProtocolVersions.CURRENT, SessionNonce.random());
         rx.receive(tx.helloFrame());
         tx.receive(rx.helloFrame());
         SyncEngine sender = new SyncEngine(SyncSettings.defaults(30, 0));
+        SyncEngine receiver = new SyncEngine(SyncSettings.defaults(30, 0));
         long now = 0;
         for (ConnState s : all) {
             sender.handle(new SyncEvent.LocalUpsert(s), now);
         }
+        receiver.handle(new SyncEvent.Connected(1), now);
         long t0 = System.nanoTime();
         List<SyncAction> out = new ArrayList<>(sender.handle(new SyncEvent.Connected(2), now));
         out.addAll(sender.handle(new SyncEvent.FrameReceived(1, List.of(new SyncRecord.BulkRequest())), now));
-        while (out.stream().noneMatch(a -> a instanceof SyncAction.SendFrame f
-                && f.records().stream().anyMatch(r -> r instanceof SyncRecord.BulkEnd))) {
-            out.addAll(sender.handle(new SyncEvent.Tick(), now));
-        }
         long bytes = 0;
-        long received = 0;
-        for (SyncAction a : out) {
-            if (a instanceof SyncAction.SendFrame f) {
-                byte[] frame = tx.encode(f.seq(), f.records());
-                bytes += frame.length;
-                if (rx.receive(frame) instanceof SyncSession.Inbound.Records r) {
-                    received += r.records().stream().filter(x -> x instanceof SyncRecord.StateUpsert).count();
+        long written = 0;
+        boolean ended = false;
+        // Frames go through the wire codec into the receiving engine, whose kernel writes are counted.
+        while (!ended) {
+            for (SyncAction a : out) {
+                if (a instanceof SyncAction.SendFrame f) {
+                    byte[] frame = tx.encode(f.seq(), f.records());
+                    bytes += frame.length;
+                    if (rx.receive(frame) instanceof SyncSession.Inbound.Records r) {
+                        for (SyncAction b : receiver.handle(new SyncEvent.FrameReceived(r.seq(), r.records()), now)) {
+                            if (b instanceof SyncAction.WriteKernel w) {
+                                written += w.writes().size();
+                            }
+                        }
+                        ended |= r.records().stream().anyMatch(x -> x instanceof SyncRecord.BulkEnd);
+                    }
                 }
             }
+            out = ended ? List.of() : sender.handle(new SyncEvent.Tick(), now);
         }
         long t1 = System.nanoTime();
-        System.out.printf("bulk    %s through engine, HMAC encode and verified decode; %,d bytes (%.1f B/state)%n",
-                rate(received, t1 - t0), bytes, (double) bytes / received);
+        if (written != ENGINE_STATES) {
+            throw new AssertionError("the receiving engine wrote " + written + " of " + ENGINE_STATES + " states");
+        }
+        System.out.printf("engine  %s: sending engine, HMAC encode, verified decode, receiving engine (no kernel); %,d bytes (%.1f B/state)%n",
+                rate(written, t1 - t0), bytes, (double) bytes / written);
+    }
+
+    // ---- conntrackd -------------------------------------------------------------------------
+
+    /** conntrackd's configuration for one side: FTFW over UDP, big buffers, straight into the kernel. */
+    private static String conntrackdConf(Path dir, String side, String me, String peer, boolean startupResync) {
+        return """
+                Sync {
+                  Mode FTFW {
+                    ResendQueueSize 262144
+                    DisableExternalCache on
+                    StartupResync %s
+                  }
+                  UDP {
+                    IPv4_address %s
+                    IPv4_Destination_Address %s
+                    Port 3780
+                    Interface sync
+                    SndSocketBuffer 24985600
+                    RcvSocketBuffer 24985600
+                    Checksum on
+                  }
+                }
+                General {
+                  HashSize 65536
+                  HashLimit 524288
+                  LogFile %s/%s.log
+                  LockFile %s/%s.lock
+                  UNIX { Path %s/%s.sock }
+                  NetlinkBufferSize 8388608
+                  NetlinkBufferSizeMaxGrowth 67108864
+                  Filter From Userspace {
+                    Address Ignore { IPv4_address 198.51.100.1
+                                     IPv4_address 198.51.100.2 }
+                  }
+                }
+                """.formatted(startupResync ? "on" : "off", me, peer, dir, side, dir, side, dir, side);
+    }
+
+    private static Process conntrackd(Netns fw, Path dir, String side, String me, String peer, boolean startupResync) throws IOException {
+        Path conf = dir.resolve(side + ".conf");
+        Files.writeString(conf, conntrackdConf(dir, side, me, peer, startupResync));
+        return fw.start(dir.resolve(side + ".out"), "conntrackd", "-C", conf.toString());
+    }
+
+    /** utime + stime of {@code p} in nanoseconds, from /proc/pid/stat (clock ticks of 10 ms). */
+    private static long cpuNanos(Process p) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + p.pid() + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
+    }
+
+    private static String overruns(Path dir) throws IOException {
+        long n = 0;
+        for (String side : new String[] {"a", "b"}) {
+            Path log = dir.resolve(side + ".log");
+            if (Files.exists(log)) {
+                n += Files.readAllLines(log).stream().filter(l -> l.contains("overrun") || l.contains("ENOBUFS")).count();
+            }
+        }
+        return n == 0 ? "no overruns logged" : n + " overrun lines logged";
+    }
+
+    private static Path conntrackdDir() throws IOException {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/conntrackd")), "conntrackd is not installed");
+        return Files.createTempDirectory("carpd-bench-conntrackd");
+    }
+
+    private static void deleteDir(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
+        Files.deleteIfExists(dir);
+    }
+
+    @Test
+    void streamConntrackd() throws Exception {
+        Netns.assumeAvailable();
+        Path dir = conntrackdDir();
+        try (Pair p = Pair.create()) {
+            Process a = conntrackd(p.a(), dir, "a", Pair.A_ADDR, Pair.B_ADDR, false);
+            Process b = conntrackd(p.b(), dir, "b", Pair.B_ADDR, Pair.A_ADDR, false);
+            Thread.sleep(2000);
+            List<CtWrite> writes = upserts(STATES);
+            int target = p.countB() + STATES;
+            long cpu0 = cpuNanos(a) + cpuNanos(b);
+            long t0 = System.nanoTime();
+            long created = p.create(writes);
+            long inB = p.awaitB(target);
+            long cpu = cpuNanos(a) + cpuNanos(b) - cpu0;
+            System.out.printf("stream  conntrackd: %,d states created on A in %.2f s; all in B's kernel %.2f s after the first: %s; "
+                            + "CPU %.1f µs/state (both daemons); %s%n", STATES, created / 1e9, (inB - t0) / 1e9, rate(STATES, inB - t0),
+                    cpu / 1e3 / STATES, overruns(dir));
+        } finally {
+            deleteDir(dir);
+        }
+    }
+
+    @Test
+    void bulkConntrackd() throws Exception {
+        Netns.assumeAvailable();
+        Path dir = conntrackdDir();
+        try (Pair p = Pair.create()) {
+            p.create(upserts(STATES));
+            Process a = conntrackd(p.a(), dir, "a", Pair.A_ADDR, Pair.B_ADDR, false);
+            Thread.sleep(3000); // A dumps its table into its internal cache at start
+            int target = p.countB() + STATES;
+            long cpuA = cpuNanos(a);
+            long t0 = System.nanoTime();
+            Process b = conntrackd(p.b(), dir, "b", Pair.B_ADDR, Pair.A_ADDR, true);
+            long inB = p.awaitB(target);
+            long cpu = cpuNanos(a) - cpuA + cpuNanos(b);
+            System.out.printf("bulk    conntrackd: %,d states from A into B's kernel, B started (StartupResync) → all in B's kernel: %s; "
+                    + "CPU %.1f µs/state (both daemons); %s%n", STATES, rate(STATES, inB - t0), cpu / 1e3 / STATES, overruns(dir));
+        } finally {
+            deleteDir(dir);
+        }
     }
 }

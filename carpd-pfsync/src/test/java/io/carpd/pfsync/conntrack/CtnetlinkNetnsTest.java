@@ -171,7 +171,7 @@ class CtnetlinkNetnsTest {
 
         try (CtClient ct = fw.call(CtClient::open);
              CtEventSource events = fw.call(() -> CtEventSource.open(1 << 20))) {
-            events.ignoreOrigin(ct.portId());
+            events.ignoreOrigins(ct.portId());
             WriteReport r = ct.write(List.of(new CtWrite.Upsert(tcp), new CtWrite.Upsert(udp6),
                     new CtWrite.Upsert(icmp), new CtWrite.Upsert(snat), new CtWrite.Upsert(icmp6)));
             assertThat(r.failures()).isEmpty();
