@@ -223,8 +223,18 @@ class ConfigSyncNetnsTest {
         assertThat(sample(LabNode.FW2, "carpd_config_sync_total", "direction=\"received\",result=\"failed\""))
                 .isEqualTo(failedBefore + 1);
 
+        double failedAt = sample(LabNode.FW1, LAST_ATTEMPT, "direction=\"sent\"");
+        double dryRunsBefore = sample(LabNode.FW1, "carpd_config_sync_total", "direction=\"sent\",result=\"ok\"");
+        Files.writeString(nftFile(LabNode.FW1), ruleset("baseline", 2222));
+        assertThat(carpd(LabNode.FW1, "sync", "config", "--dry-run").exit()).isZero();
+        assertThat(sample(LabNode.FW1, "carpd_config_sync_total", "direction=\"sent\",result=\"ok\""))
+                .as("a dry run is counted").isEqualTo(dryRunsBefore + 1);
+        assertThat(sample(LabNode.FW1, LAST_ATTEMPT, "direction=\"sent\"")).as("but is no push").isEqualTo(failedAt);
+        assertThat(sample(LabNode.FW1, LAST_SUCCESS, "direction=\"sent\"")).isEqualTo(sent);
+        assertThat(sample(LabNode.FW2, LAST_SUCCESS, "direction=\"received\"")).isEqualTo(received);
+
+        Promtool.assumeInstalled();
         for (LabNode fw : List.of(LabNode.FW1, LabNode.FW2)) {
-            Promtool.assumeInstalled();
             Promtool.Result r = Promtool.run(tmp, lab.metrics(fw), "check", "metrics");
             assertThat(r.exitCode()).as("promtool check metrics on %s: %s", fw.label(), r.output()).isZero();
             assertThat(r.output()).as("promtool lint findings on %s", fw.label()).isBlank();
