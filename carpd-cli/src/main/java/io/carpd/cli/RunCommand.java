@@ -13,6 +13,7 @@ import io.carpd.core.config.LoadedConfig;
 import io.carpd.core.metrics.CarpdMetrics;
 import io.carpd.core.runtime.Daemon;
 import io.carpd.pfsync.config.ConfigSync;
+import io.carpd.pfsync.config.ConfigSyncMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -113,6 +114,7 @@ public final class RunCommand implements Callable<Integer> {
         try {
             CarpdMetrics metrics = new CarpdMetrics(daemon, Main.Version.number());
             if (sync != null) sync.bindMetrics(metrics);
+            if (configSync != null) ConfigSyncMetrics.bind(metrics.registry(), configSync.stats());
             server = ControlServer.start(daemon, metrics, settings(cfg),
                     new ApiExtensions(sync == null ? null : sync.control(), configSync));
         } catch (IOException | RuntimeException e) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.carpd.cli.Main;
+import io.carpd.cli.monitoring.Promtool;
+import io.carpd.cli.monitoring.ReferencedMetrics;
 import io.carpd.testing.Netns;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -18,8 +20,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,6 +33,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
@@ -46,6 +52,8 @@ class ConfigSyncNetnsTest {
     private static final String VERSION_HOOK = "carpd.configSync.version";
     /** Chosen so the 6 MiB file of the interruption test takes ~6 s; small files are unaffected. */
     private static final int RATE_KIBPS = 1024;
+    private static final String LAST_SUCCESS = "carpd_config_sync_last_success_timestamp_seconds";
+    private static final String LAST_ATTEMPT = "carpd_config_sync_last_attempt_timestamp_seconds";
 
     private Lab lab;
 
@@ -192,6 +200,61 @@ class ConfigSyncNetnsTest {
 
     @Test
     @Order(2)
+    void metricsShowWhenEachNodeLastPushedAndLastAppliedConfig(@TempDir Path tmp) throws Exception {
+        double before = System.currentTimeMillis() / 1000.0;
+        pushBaseline(2222);
+        double after = System.currentTimeMillis() / 1000.0;
+
+        double sent = sample(LabNode.FW1, LAST_SUCCESS, "direction=\"sent\"");
+        double received = sample(LabNode.FW2, LAST_SUCCESS, "direction=\"received\"");
+        assertThat(sent).as("fw1 pushed").isBetween(before, after);
+        assertThat(received).as("fw2 applied").isBetween(before, after);
+        assertThat(sample(LabNode.FW1, LAST_SUCCESS, "direction=\"received\"")).as("fw1 never applied a push").isZero();
+        assertThat(sample(LabNode.FW2, LAST_SUCCESS, "direction=\"sent\"")).as("fw2 never pushed").isZero();
+
+        double failedBefore = sample(LabNode.FW2, "carpd_config_sync_total", "direction=\"received\",result=\"failed\"");
+        Files.writeString(nftFile(LabNode.FW1), ruleset("broken", 2222).replace("accept", "acept"));
+        assertThat(carpd(LabNode.FW1, "sync", "config").exit()).as("fw2 refuses the broken ruleset").isEqualTo(1);
+
+        assertThat(sample(LabNode.FW1, LAST_SUCCESS, "direction=\"sent\"")).as("a failed push leaves it").isEqualTo(sent);
+        assertThat(sample(LabNode.FW2, LAST_SUCCESS, "direction=\"received\"")).as("a failed apply leaves it").isEqualTo(received);
+        assertThat(sample(LabNode.FW1, LAST_ATTEMPT, "direction=\"sent\"")).isGreaterThan(sent);
+        assertThat(sample(LabNode.FW2, LAST_ATTEMPT, "direction=\"received\"")).isGreaterThan(received);
+        assertThat(sample(LabNode.FW2, "carpd_config_sync_total", "direction=\"received\",result=\"failed\""))
+                .isEqualTo(failedBefore + 1);
+
+        double failedAt = sample(LabNode.FW1, LAST_ATTEMPT, "direction=\"sent\"");
+        double dryRunsBefore = sample(LabNode.FW1, "carpd_config_sync_total", "direction=\"sent\",result=\"ok\"");
+        Files.writeString(nftFile(LabNode.FW1), ruleset("baseline", 2222));
+        assertThat(carpd(LabNode.FW1, "sync", "config", "--dry-run").exit()).isZero();
+        assertThat(sample(LabNode.FW1, "carpd_config_sync_total", "direction=\"sent\",result=\"ok\""))
+                .as("a dry run is counted").isEqualTo(dryRunsBefore + 1);
+        assertThat(sample(LabNode.FW1, LAST_ATTEMPT, "direction=\"sent\"")).as("but is no push").isEqualTo(failedAt);
+        assertThat(sample(LabNode.FW1, LAST_SUCCESS, "direction=\"sent\"")).isEqualTo(sent);
+        assertThat(sample(LabNode.FW2, LAST_SUCCESS, "direction=\"received\"")).isEqualTo(received);
+
+        Promtool.assumeInstalled();
+        for (LabNode fw : List.of(LabNode.FW1, LabNode.FW2)) {
+            Promtool.Result r = Promtool.run(tmp, lab.metrics(fw), "check", "metrics");
+            assertThat(r.exitCode()).as("promtool check metrics on %s: %s", fw.label(), r.output()).isZero();
+            assertThat(r.output()).as("promtool lint findings on %s", fw.label()).isBlank();
+        }
+        assertThat(ReferencedMetrics.referenced(ReferencedMetrics.CONFIG_SYNC_ONLY)).as("the dashboard and rules read it")
+                .containsKey(LAST_SUCCESS);
+        assertThat(ReferencedMetrics.missing(ReferencedMetrics.CONFIG_SYNC_ONLY, Set.of(), lab.metrics(LabNode.FW1),
+                lab.metrics(LabNode.FW2))).as("config-sync metrics read by the dashboard or the rules that carpd does not export")
+                .isEmpty();
+    }
+
+    /** The value of {@code metric{labels}} in {@code fw}'s /metrics. */
+    private double sample(LabNode fw, String metric, String labels) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(metric + "{" + labels + "} ") + "(\\S+)$").matcher(lab.metrics(fw));
+        assertThat(m.find()).as("%s{%s} on %s", metric, labels, fw.label()).isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+
+    @Test
+    @Order(3)
     void brokenRulesetIsRefusedByFw2AndFw1ReportsIt() throws IOException {
         pushBaseline(2222, 3333);
         String fw2Before = Files.readString(nftFile(LabNode.FW2));
@@ -209,7 +272,7 @@ class ConfigSyncNetnsTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void pushFromTheBackupIsRefused() throws IOException {
         pushBaseline(2222);
         String fw1Before = Files.readString(nftFile(LabNode.FW1));
@@ -222,7 +285,7 @@ class ConfigSyncNetnsTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void dryRunShowsTheDiffAndChangesNothing() throws IOException {
         pushBaseline(2222);
         String fw2Before = Files.readString(nftFile(LabNode.FW2));
@@ -241,7 +304,7 @@ class ConfigSyncNetnsTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void rollbackOnFw2RestoresThePreviousVersion() throws IOException {
         pushBaseline(2222);
         String v1 = Files.readString(nftFile(LabNode.FW2));
@@ -258,7 +321,7 @@ class ConfigSyncNetnsTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void failedApplyRestoresEveryFileAndReappliesTheRulesetApplyEarlier() throws IOException {
         pushBaseline(2222);
         String nftBefore = Files.readString(nftFile(LabNode.FW2));
@@ -280,7 +343,7 @@ class ConfigSyncNetnsTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void interruptedTransferLeavesFw2OnItsOldConfig() throws Exception {
         pushBaseline(2222);
         String fw2Before = Files.readString(bigFile(LabNode.FW2));
@@ -312,7 +375,7 @@ class ConfigSyncNetnsTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void vhidDefinitionsReachFw2WithDerivedAdvskewByTheAutomaticPushAfterReload() throws IOException {
         pushBaseline(2222);
         assertThat(advskews(LabNode.FW2)).as("fw1's advskew 0 arrives as 100").containsExactly(100, 100);
@@ -365,7 +428,7 @@ class ConfigSyncNetnsTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void splitBrainPushIntoAnotherMasterIsRefusedByTheReceiver() throws IOException {
         pushBaseline(2222);
         String fw2Before = Files.readString(nftFile(LabNode.FW2));
@@ -387,7 +450,7 @@ class ConfigSyncNetnsTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void versionMismatchIsRefusedNamingBothVersions() throws IOException {
         lab.daemons().terminate(LabNode.FW2);
         assertThat(lab.daemons().awaitExit(LabNode.FW2, Duration.ofSeconds(15))).isTrue();

@@ -10,16 +10,16 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /** Runs {@code promtool} (Debian package {@code prometheus}) and returns its exit code and output. */
-final class Promtool {
+public final class Promtool {
 
     static final Path PROMTOOL = Path.of("/usr/bin/promtool");
 
-    record Result(int exitCode, String output) {}
+    public record Result(int exitCode, String output) {}
 
     private Promtool() {}
 
     /** Skips the calling test when promtool is missing, unless namespace tests are required (CI). */
-    static void assumeInstalled() {
+    public static void assumeInstalled() {
         if (Files.isExecutable(PROMTOOL)) return;
         if (Boolean.getBoolean("carpd.requireNetns")) {
             throw new AssertionError(PROMTOOL + " is missing: install the Debian package 'prometheus'");
@@ -28,7 +28,7 @@ final class Promtool {
     }
 
     /** {@code promtool args...} in {@code dir}, with {@code stdin} (may be null) as standard input. */
-    static Result run(Path dir, String stdin, String... args) throws IOException, InterruptedException {
+    public static Result run(Path dir, String stdin, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(PROMTOOL.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);

@@ -8,12 +8,16 @@ import java.util.function.Predicate;
 
 /**
  * The metric names the dashboard and the alert rules read, checked against real expositions. Sync
- * metrics ({@link #SYNC_ONLY}) exist only on a daemon with a {@code sync:} section: the plain pair
- * of {@link PrometheusNamespaceTest} checks the others, a lab with state sync checks these.
+ * metrics ({@link #SYNC_ONLY}) exist only on a daemon with a {@code sync:} section, config-sync
+ * metrics ({@link #CONFIG_SYNC_ONLY}) only with {@code config_sync:} too: the plain pair of
+ * {@link PrometheusNamespaceTest} checks the others, a lab with state sync (SplitBrainNetnsTest)
+ * the sync ones, the config-sync lab (ConfigSyncNetnsTest) the config-sync ones.
  */
 public final class ReferencedMetrics {
     /** Metrics a daemon exports only with state sync configured. */
     public static final Predicate<String> SYNC_ONLY = n -> n.startsWith("carpd_sync_") || n.startsWith("carpd_split_brain");
+    /** Metrics a daemon exports only with config sync configured. */
+    public static final Predicate<String> CONFIG_SYNC_ONLY = n -> n.startsWith("carpd_config_sync");
 
     private ReferencedMetrics() {
     }

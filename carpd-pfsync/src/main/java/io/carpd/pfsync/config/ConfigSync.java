@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -90,8 +91,7 @@ public final class ConfigSync implements ConfigSyncControl, AutoCloseable {
     private final SecureRandom random = new SecureRandom();
     private final Clock clock = Clock.systemUTC();
     private final String peerAddress;
-    private final java.util.concurrent.atomic.AtomicLongArray counts = new java.util.concurrent.atomic.AtomicLongArray(7);
-    private static final int PUSH_OK = 0, PUSH_FAILED = 1, RX_OK = 2, RX_REFUSED = 3, RX_FAILED = 4, ABANDONED = 5, MALFORMED = 6;
+    private final ConfigSyncStats stats = new ConfigSyncStats();
 
     // link loop only
     private ConfigMessageCodec.Reassembler reassembler;
@@ -173,7 +173,7 @@ public final class ConfigSync implements ConfigSyncControl, AutoCloseable {
             try {
                 m = reassembler.add(f);
             } catch (IllegalArgumentException e) {
-                counts.incrementAndGet(MALFORMED);
+                stats.malformed();
                 log.warn("config sync: {}; closing the connection", e.getMessage());
                 link.disconnect("malformed config-sync message");
                 return;
@@ -223,9 +223,10 @@ public final class ConfigSync implements ConfigSyncControl, AutoCloseable {
                 send(new Accepted(b.tx()));
             }
             case Reception.Start.Refuse r -> {
-                counts.incrementAndGet(RX_REFUSED);
                 log.warn("config sync: {} from {}", r.result().message(), b.node());
-                lastReceived = new Last(clock.instant(), mode(b.mode()), b.node(), false, r.result().message());
+                Instant at = clock.instant();
+                stats.received(b.mode() == ConfigMessage.Mode.DRY_RUN, ConfigSyncStats.Received.REFUSED, at);
+                lastReceived = new Last(at, mode(b.mode()), b.node(), false, r.result().message());
                 send(r.result());
             }
         }
@@ -259,8 +260,10 @@ public final class ConfigSync implements ConfigSyncControl, AutoCloseable {
         reception = null;
         receiving = null;
         done.abort();
-        lastReceived = new Last(clock.instant(), mode(done.mode()), done.from(), r.ok(), r.message());
-        counts.incrementAndGet(r.ok() ? RX_OK : RX_FAILED);
+        Instant at = clock.instant();
+        stats.received(done.mode() == ConfigMessage.Mode.DRY_RUN,
+                r.ok() ? ConfigSyncStats.Received.OK : ConfigSyncStats.Received.FAILED, at);
+        lastReceived = new Last(at, mode(done.mode()), done.from(), r.ok(), r.message());
         if (r.ok()) {
             log.info("config sync from {}: {}", done.from(), r.message());
         } else {
@@ -282,8 +285,9 @@ public final class ConfigSync implements ConfigSyncControl, AutoCloseable {
         String msg = "transfer from " + r.from() + " abandoned: " + why + "; " + settings.self().node()
                 + " stays on its previous configuration";
         log.warn("config sync: {}", msg);
-        counts.incrementAndGet(ABANDONED);
-        lastReceived = new Last(clock.instant(), mode(r.mode()), r.from(), false, msg);
+        Instant at = clock.instant();
+        stats.received(r.mode() == ConfigMessage.Mode.DRY_RUN, ConfigSyncStats.Received.ABANDONED, at);
+        lastReceived = new Last(at, mode(r.mode()), r.from(), false, msg);
     }
 
     private void checkIdle() {
@@ -358,8 +362,9 @@ public final class ConfigSync implements ConfigSyncControl, AutoCloseable {
                 throw new ControlException(ControlException.Kind.CONFLICT, "config-sync link to " + peerAddress + " is down");
             }
             Outcome o = transfer(dryRun, force);
-            counts.incrementAndGet(o.ok() ? PUSH_OK : PUSH_FAILED);
-            lastSent = new Last(clock.instant(), operation, o.node(), o.ok(), o.message());
+            Instant at = clock.instant();
+            stats.sent(dryRun, o.ok(), at);
+            lastSent = new Last(at, operation, o.node(), o.ok(), o.message());
             (o.ok() ? log.atInfo() : log.atWarn()).log("config {} to {}: {}", dryRun ? "dry run" : "push", o.node(), o.message());
             return o;
         } finally {
@@ -570,10 +575,16 @@ public final class ConfigSync implements ConfigSyncControl, AutoCloseable {
             kept = -1;
         }
         Peer p = peer == null ? null : new Peer(peer.node(), peer.carpdVersion(), peer.schemaVersion(), peer.lastReceived());
-        Counters c = new Counters(counts.get(PUSH_OK), counts.get(PUSH_FAILED), counts.get(RX_OK), counts.get(RX_REFUSED),
-                counts.get(RX_FAILED), counts.get(ABANDONED), counts.get(MALFORMED));
         return new Status(self.node(), self.carpdVersion(), self.schemaVersion(), up, p, lastSent, lastReceived,
-                receiving, sections, kept, c);
+                receiving, sections, kept, stats.counters());
+    }
+
+    /**
+     * Counters and last push times of this node; unlike {@link #status()} it never asks the peer or
+     * touches files, so a metrics scrape may read it.
+     */
+    public ConfigSyncStats stats() {
+        return stats;
     }
 
     /**

@@ -5,6 +5,8 @@
  * renames, then applies; a failure at any point restores the previous files and re-runs the apply
  * commands already run, so a sync is either wholly in effect or not at all. Messages, diff,
  * staging and commit logic are plain objects; {@link io.carpd.pfsync.config.ConfigSync} is the
- * only class with sockets and threads.
+ * only class with sockets and threads. Its counters and last push times
+ * ({@link io.carpd.pfsync.config.ConfigSyncStats}) are read without blocking, so
+ * {@link io.carpd.pfsync.config.ConfigSyncMetrics} can export them on every scrape.
  */
 package io.carpd.pfsync.config;
