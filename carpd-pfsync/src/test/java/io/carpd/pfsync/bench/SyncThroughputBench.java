@@ -236,6 +236,32 @@ class SyncThroughputBench {
         return st;
     }
 
+    /** CPU nanos per live thread name, to see where a run's CPU went. */
+    private static java.util.Map<String, Long> threadCpu() {
+        var mx = ManagementFactory.getThreadMXBean();
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (t != null) {
+                out.merge(t.getThreadName(), Math.max(0, mx.getThreadCpuTime(t.getThreadId())), Long::sum);
+            }
+        }
+        return out;
+    }
+
+    private static String cpuBreakdown(java.util.Map<String, Long> before, java.util.Map<String, Long> after, long total, int states) {
+        StringBuilder sb = new StringBuilder();
+        long named = 0;
+        for (var e : after.entrySet()) {
+            long d = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+            if (d > total / 100) {
+                sb.append(String.format("%n          %-40s %5.1f µs/state", e.getKey(), d / 1e3 / states));
+            }
+            named += d;
+        }
+        sb.append(String.format("%n          %-40s %5.1f µs/state", "(GC, JIT, ended threads)", (total - named) / 1e3 / states));
+        return sb.toString();
+    }
+
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
@@ -322,12 +348,25 @@ class SyncThroughputBench {
                 }
                 p.b().exec("conntrack", "-F");
                 target = p.countB() + STATES;
+                var threads0 = threadCpu();
                 long cpu0 = processCpuNanos();
                 long t0 = System.nanoTime();
                 StateSync sb = carpd(p.b(), Pair.B_ADDR, Pair.A_ADDR, 2);
                 try (sb) {
                     long inB = p.awaitB(target, () -> diagnosis(sa, sb));
                     long cpu = processCpuNanos() - cpu0;
+                    if (Boolean.getBoolean("carpd.bench.threads")) {
+                        System.out.println("threads" + cpuBreakdown(threads0, threadCpu(), cpu, STATES));
+                        awaitInSync(sb);
+                        System.gc();
+                        Runtime rt = Runtime.getRuntime();
+                        System.out.printf("heap    %.1f MB used after GC with both tables (%d states each)%n",
+                                (rt.totalMemory() - rt.freeMemory()) / 1e6, STATES);
+                        Object hist = ManagementFactory.getPlatformMBeanServer().invoke(
+                                new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                                new Object[] {new String[0]}, new String[] {String[].class.getName()});
+                        hist.toString().lines().limit(25).forEach(System.out::println);
+                    }
                     PeerStatus st = awaitInSync(sb);
                     checkOneConnection(sb);
                     System.out.printf("bulk    carpd: %,d states from A's kernel into B's, B started → all in B's kernel: %s "
