@@ -1,0 +1,308 @@
+package io.carpd.cli.lab;
+
+import io.carpd.pfsync.conntrack.ConnState;
+import io.carpd.pfsync.conntrack.CtClient;
+import io.carpd.pfsync.conntrack.CtWrite;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code carpd lab sync-bench}: live state sync under a rising rate of new UDP flows through the
+ * MASTER (fw1), for carpd and for conntrackd in the same lab. Per step it reports how many of the
+ * flows fw1 saw reached fw2's kernel and the lag between the two NEW events; then the highest rate
+ * kept up, CPU seconds per synced state and RSS of both daemons. Between steps the flows are
+ * deleted on fw1 and the deletes drain through the daemon, so every step starts from an empty
+ * table and no namespace nears {@code nf_conntrack_max}. Not a test: numbers depend on the machine.
+ */
+@Command(name = "sync-bench", description = "State sync benchmark: live flow rate, lag, CPU and RSS of carpd and conntrackd.")
+public final class SyncBench implements Callable<Integer> {
+
+    /** How long a step's flows may take to show up in fw2 after the last datagram. */
+    private static final Duration SETTLE = Duration.ofSeconds(15);
+    /** A step whose fw2 count has not moved for this long is over. */
+    private static final Duration STALL = Duration.ofSeconds(4);
+    private static final Duration DRAIN = Duration.ofSeconds(15);
+    private static final Duration IDLE_SAMPLE = Duration.ofSeconds(5);
+    private static final int WARMUP_FLOWS = 4000;
+    private static final int WARMUP_RATE = 2000;
+
+    @Option(names = "--daemon", defaultValue = "both", description = "carpd, conntrackd or both (default: ${DEFAULT-VALUE}).")
+    String daemon;
+
+    @Option(names = "--rates", split = ",", defaultValue = "2000,5000,10000,20000,40000,80000",
+            description = "Offered new flows per second, one step each (default: ${DEFAULT-VALUE}).")
+    List<Integer> rates;
+
+    @Option(names = "--step-seconds", defaultValue = "3", description = "Length of a step (default: ${DEFAULT-VALUE}).")
+    int stepSeconds;
+
+    @Option(names = "--max-flows", defaultValue = "100000",
+            description = "Flows per step at most; a faster step is shorter (default: ${DEFAULT-VALUE}).")
+    int maxFlows;
+
+    @Option(names = "--threshold-ms", defaultValue = "1000",
+            description = "p99 lag up to which the BACKUP keeps up (default: ${DEFAULT-VALUE}).")
+    long thresholdMillis;
+
+    @Option(names = "--prefix", defaultValue = "carpsync-", description = "Namespace name prefix (default: ${DEFAULT-VALUE}).")
+    String prefix;
+
+    /** The outcome for one daemon. */
+    record Run(String daemon, List<SyncStep> steps, Map<LabNode, Double> idleCpuPercent, Map<LabNode, Double> cpuSeconds,
+               Map<LabNode, ProcUsage> usage, long synced, List<String> losses) {
+
+        SyncStep best(long thresholdMillis) {
+            return steps.stream().filter(s -> s.keptUp(thresholdMillis))
+                    .max((a, b) -> Double.compare(a.masterRate(), b.masterRate())).orElse(null);
+        }
+
+        double cpuMicrosPerState(LabNode fw) {
+            return synced == 0 ? Double.NaN : cpuSeconds.get(fw) * 1e6 / synced;
+        }
+    }
+
+    @Override
+    public Integer call() {
+        return LabCommand.guarded(this::bench);
+    }
+
+    private int bench() {
+        List<SyncDaemons> daemons = switch (daemon) {
+            case "carpd" -> List.of(new CarpdSyncDaemons());
+            case "conntrackd" -> List.of(new ConntrackdSyncDaemons());
+            case "both" -> List.of(new CarpdSyncDaemons(), new ConntrackdSyncDaemons());
+            default -> throw new IllegalArgumentException("--daemon must be carpd, conntrackd or both, not " + daemon);
+        };
+        if (stepSeconds < 1 || stepSeconds > 30) {
+            throw new IllegalArgumentException("--step-seconds must be 1..30");
+        }
+        if (maxFlows < 1000 || maxFlows > BenchFlows.MAX_FLOWS) {
+            throw new IllegalArgumentException("--max-flows must be 1000.." + BenchFlows.MAX_FLOWS
+                    + " (nf_conntrack_max is shared by every namespace's table and never raised)");
+        }
+        if (rates.isEmpty() || rates.size() > 12 || rates.stream().anyMatch(r -> r < 100 || r > 1_000_000)) {
+            throw new IllegalArgumentException("--rates takes 1..12 rates of 100..1000000 flows/s");
+        }
+        LabCommand.requireRoot();
+        List<Run> runs = new ArrayList<>();
+        for (SyncDaemons d : daemons) {
+            runs.add(run(d));
+        }
+        System.out.println();
+        runs.forEach(this::summary);
+        if (runs.size() == 2) {
+            comparison(runs.get(0), runs.get(1));
+        }
+        return 0;
+    }
+
+    private Run run(SyncDaemons d) {
+        LabLayout layout = LabLayout.forPrefix(prefix);
+        System.out.printf("%n== %s: building lab '%s' in %s%n", d.label(), prefix, layout.dir());
+        try (Lab lab = Lab.create(layout, prefix, d.profile(), DaemonKind.CARPD, CarpdLauncher.current(), true)) {
+            lab.topology().installStatefulFirewall(false);
+            // the server drops the flows silently: no port-unreachable replies through fw1
+            Namespaces.nft(lab.topology().ns(LabNode.SERVER), """
+                    table inet syncbench {
+                      chain input { type filter hook input priority 0; policy accept; udp dport %d-%d drop; }
+                    }
+                    """.formatted(BenchFlows.DST_BASE, BenchFlows.DST_BASE + BenchFlows.PER_SOURCE - 1));
+            d.start(lab);
+            System.out.printf("%s running on fw1 (MASTER, holds the VIPs) and fw2; pids fw1 %s, fw2 %s%n", d.label(),
+                    pids(d.processes(lab, LabNode.FW1)), pids(d.processes(lab, LabNode.FW2)));
+            String fw1 = lab.topology().ns(LabNode.FW1);
+            String fw2 = lab.topology().ns(LabNode.FW2);
+            try (FlowArrivals arrivals = FlowArrivals.open(fw1, fw2);
+                 CtClient master = InNamespace.call(fw1, CtClient::open);
+                 CtClient backup = InNamespace.call(fw2, CtClient::open)) {
+                Map<LabNode, Long> idle0 = cpu(d, lab);
+                Namespaces.sleepMillis(IDLE_SAMPLE.toMillis());
+                Map<LabNode, Long> idle1 = cpu(d, lab);
+                Map<LabNode, Double> idlePercent = new LinkedHashMap<>();
+                idle0.forEach((fw, t) -> idlePercent.put(fw, ProcUsage.seconds(idle1.get(fw) - t) * 100 / IDLE_SAMPLE.toSeconds()));
+
+                SyncStep warm = step(lab, arrivals, master, backup, 0, WARMUP_RATE, WARMUP_FLOWS);
+                System.out.println("warm-up  " + warm.render(thresholdMillis));
+                Map<LabNode, Long> cpu0 = cpu(d, lab);
+                List<SyncStep> steps = new ArrayList<>();
+                long synced = 0;
+                for (int i = 0; i < rates.size(); i++) {
+                    int rate = rates.get(i);
+                    int flows = (int) Math.min(maxFlows, (long) rate * stepSeconds);
+                    SyncStep s = step(lab, arrivals, master, backup, i + 1, rate, flows);
+                    System.out.println("step " + (i + 1) + "   " + s.render(thresholdMillis));
+                    System.out.printf(Locale.ROOT, "         flush: deletes drained to fw2 in %.1f s%s%n", s.flushSeconds(),
+                            s.leftInBackup() > 0 ? ", " + s.leftInBackup() + " left there (deleted directly)" : "");
+                    steps.add(s);
+                    synced += s.arrived();
+                }
+                Map<LabNode, Long> cpu1 = cpu(d, lab);
+                Map<LabNode, Double> cpuSeconds = new LinkedHashMap<>();
+                cpu0.forEach((fw, t) -> cpuSeconds.put(fw, ProcUsage.seconds(cpu1.get(fw) - t)));
+                Map<LabNode, ProcUsage> usage = new LinkedHashMap<>();
+                for (LabNode fw : List.of(LabNode.FW1, LabNode.FW2)) {
+                    usage.put(fw, total(d.processes(lab, fw)));
+                }
+                return new Run(d.label(), steps, idlePercent, cpuSeconds, usage, synced, d.losses(lab));
+            }
+        }
+    }
+
+    /**
+     * Sends the flows of one step, waits until fw2 has them all (or stalls, or {@link #SETTLE}
+     * passes), then deletes them on fw1 and waits for the deletes to reach fw2.
+     */
+    private static SyncStep step(Lab lab, FlowArrivals arrivals, CtClient master, CtClient backup, int index, int rate,
+                                 int count) {
+        BenchFlows flows = BenchFlows.forStep(index, count);
+        long overruns0 = arrivals.overruns();
+        FlowArrivals.Step s = arrivals.begin(flows);
+        FlowGenerator.Sent sent = FlowGenerator.send(lab.topology().ns(LabNode.CLIENT), flows, rate);
+
+        long deadline = sent.endNanos() + SETTLE.toNanos();
+        int lastCount = -1;
+        long lastProgress = System.nanoTime();
+        while (true) {
+            long now = System.nanoTime();
+            int seen = s.seenMaster.get();
+            int got = s.seenBackup.get();
+            if (seen >= sent.flows() && got >= seen) {
+                break;
+            }
+            if (got != lastCount) {
+                lastCount = got;
+                lastProgress = now;
+            }
+            if (now > deadline || now - lastProgress > STALL.toNanos()) {
+                break;
+            }
+            Namespaces.sleepMillis(20);
+        }
+
+        long[] lags = new long[count];
+        int arrived = 0;
+        int unmatched = 0;
+        long lastArrival = Long.MIN_VALUE;
+        for (int i = 0; i < count; i++) {
+            long m = s.master.get(i);
+            long b = s.backup.get(i);
+            if (b != 0) {
+                lastArrival = Math.max(lastArrival, b);
+                if (m != 0) {
+                    lags[arrived++] = b - m;
+                } else {
+                    unmatched++;
+                }
+            }
+        }
+        long benchOverruns = arrivals.overruns() - overruns0;
+
+        long flushStart = System.nanoTime();
+        deleteBenchFlows(master);
+        int synced = s.seenBackup.get();
+        long drainDeadline = flushStart + DRAIN.toNanos();
+        int lastDestroyed = -1;
+        lastProgress = System.nanoTime();
+        while (s.destroyedBackup.get() < synced && System.nanoTime() < drainDeadline
+                && System.nanoTime() - lastProgress < STALL.toNanos()) {
+            if (s.destroyedBackup.get() != lastDestroyed) {
+                lastDestroyed = s.destroyedBackup.get();
+                lastProgress = System.nanoTime();
+            }
+            Namespaces.sleepMillis(20);
+        }
+        double flushSeconds = (System.nanoTime() - flushStart) / 1e9;
+        int left = deleteBenchFlows(backup);
+        // anything the generator sent late or the daemon re-sent is gone before the next step
+        deleteBenchFlows(master);
+        Namespaces.sleepMillis(500);
+        return new SyncStep(rate, Math.max(1e-9, (sent.endNanos() - sent.startNanos()) / 1e9), sent.flows(), s.seenMaster.get(),
+                arrived, unmatched, arrived + unmatched == 0 ? 0 : lastArrival - sent.endNanos(),
+                SyncStep.sorted(java.util.Arrays.copyOf(lags, arrived)), benchOverruns, flushSeconds, left);
+    }
+
+    /** Deletes every bench flow (of any step) from the table {@code ct} serves; returns how many. */
+    private static int deleteBenchFlows(CtClient ct) {
+        List<CtWrite> deletes = new ArrayList<>();
+        for (ConnState c : ct.dump()) {
+            if (BenchFlows.isBenchTraffic(c.original())) {
+                deletes.add(new CtWrite.Delete(c.key()));
+            }
+        }
+        if (!deletes.isEmpty()) {
+            ct.write(deletes);
+        }
+        return deletes.size();
+    }
+
+    private static Map<LabNode, Long> cpu(SyncDaemons d, Lab lab) {
+        Map<LabNode, Long> out = new LinkedHashMap<>();
+        for (LabNode fw : List.of(LabNode.FW1, LabNode.FW2)) {
+            out.put(fw, total(d.processes(lab, fw)).cpuTicks());
+        }
+        return out;
+    }
+
+    private static ProcUsage total(List<ProcessHandle> processes) {
+        if (processes.isEmpty()) {
+            throw new LabException("a sync daemon is not running any more");
+        }
+        long cpu = 0;
+        long rss = 0;
+        long hwm = 0;
+        int policy = 0;
+        for (ProcessHandle p : processes) {
+            ProcUsage u = ProcUsage.of(p.pid());
+            cpu += u.cpuTicks();
+            rss += u.rssKb();
+            hwm += u.hwmKb();
+            policy = Math.max(policy, u.policy());
+        }
+        return new ProcUsage(cpu, rss, hwm, policy);
+    }
+
+    private static String pids(List<ProcessHandle> ps) {
+        return ps.stream().map(p -> Long.toString(p.pid())).reduce((a, b) -> a + "+" + b).orElse("none");
+    }
+
+    private void summary(Run r) {
+        SyncStep best = r.best(thresholdMillis);
+        System.out.printf(Locale.ROOT, "%s: highest rate kept up (all flows in fw2, p99 <= %d ms): %s%n", r.daemon(),
+                thresholdMillis, best == null ? "none"
+                        : String.format(Locale.ROOT, "%.0f flows/s (offered %d/s), lag p50 %d ms, p99 %d ms", best.masterRate(),
+                        best.offeredRate(), best.lagMillis(0.5), best.lagMillis(0.99)));
+        for (LabNode fw : List.of(LabNode.FW1, LabNode.FW2)) {
+            ProcUsage u = r.usage().get(fw);
+            System.out.printf(Locale.ROOT, "  %s: CPU %.2f s over the steps = %.1f µs per synced state; idle %.1f %% CPU; "
+                            + "RSS %.1f MiB, peak %.1f MiB; %s%n", fw.label(), r.cpuSeconds().get(fw),
+                    r.cpuMicrosPerState(fw), r.idleCpuPercent().get(fw), u.rssKb() / 1024.0, u.hwmKb() / 1024.0,
+                    u.policyName());
+        }
+        System.out.printf("  %,d states synced over the steps; %s%n", r.synced(), String.join("; ", r.losses()));
+    }
+
+    private void comparison(Run a, Run b) {
+        System.out.printf("%n%-34s %16s %16s %10s%n", "", a.daemon(), b.daemon(), a.daemon() + "/" + b.daemon());
+        SyncStep ba = a.best(thresholdMillis);
+        SyncStep bb = b.best(thresholdMillis);
+        row("highest rate kept up (flows/s)", ba == null ? Double.NaN : ba.masterRate(), bb == null ? Double.NaN : bb.masterRate(), "%.0f");
+        row("p99 lag at that rate (ms)", ba == null ? Double.NaN : ba.lagMillis(0.99), bb == null ? Double.NaN : bb.lagMillis(0.99), "%.0f");
+        row("CPU µs/state, MASTER (fw1)", a.cpuMicrosPerState(LabNode.FW1), b.cpuMicrosPerState(LabNode.FW1), "%.1f");
+        row("CPU µs/state, BACKUP (fw2)", a.cpuMicrosPerState(LabNode.FW2), b.cpuMicrosPerState(LabNode.FW2), "%.1f");
+        row("peak RSS MiB, fw1", a.usage().get(LabNode.FW1).hwmKb() / 1024.0, b.usage().get(LabNode.FW1).hwmKb() / 1024.0, "%.1f");
+        row("peak RSS MiB, fw2", a.usage().get(LabNode.FW2).hwmKb() / 1024.0, b.usage().get(LabNode.FW2).hwmKb() / 1024.0, "%.1f");
+    }
+
+    private static void row(String what, double a, double b, String format) {
+        System.out.printf(Locale.ROOT, "%-34s %16s %16s %10s%n", what, String.format(Locale.ROOT, format, a),
+                String.format(Locale.ROOT, format, b), Double.isNaN(a) || Double.isNaN(b) || b == 0 ? "-"
+                        : String.format(Locale.ROOT, "%.2f", a / b));
+    }
+}
