@@ -15,17 +15,22 @@ import java.util.regex.Pattern;
  * SYNC link with the external cache disabled, so the BACKUP writes every state straight into its
  * kernel as carpd does, and netlink buffers as large as carpd's (16 MiB, growing to 64 MiB) so it
  * should lose no events. Nothing moves the VIPs: they are put on fw1 by hand, as keepalived would,
- * so traffic takes the same path as with carpd.
+ * so traffic takes the same path as with carpd. conntrackd gives itself the real-time round-robin
+ * policy by default; with {@code normalPriority} it is put back to SCHED_OTHER after start, as
+ * carpd's JVMs run.
  */
-record ConntrackdSyncDaemons() implements SyncDaemons {
+record ConntrackdSyncDaemons(boolean normalPriority) implements SyncDaemons {
 
     private static final int PORT = 3780;
     private static final Duration READY = Duration.ofSeconds(20);
     private static final Pattern OVERRUNS = Pattern.compile("netlink overrun:\\s+(\\d+)");
+    private static final Pattern INJECT_FAILED = Pattern.compile(
+            "external inject:\\s*connections created:\\s+\\d+\\s+failed:\\s+(\\d+)");
+    private static final Pattern LOST = Pattern.compile("(\\d+) Lost msgs");
 
     @Override
     public String label() {
-        return "conntrackd";
+        return normalPriority ? "conntrackd (SCHED_OTHER)" : "conntrackd";
     }
 
     @Override
@@ -43,9 +48,16 @@ record ConntrackdSyncDaemons() implements SyncDaemons {
             Namespaces.spawn(lab.topology().ns(fw), List.of("conntrackd", "-C", conf.toString()), lab.layout().log(fw));
         }
         for (LabNode fw : List.of(LabNode.FW1, LabNode.FW2)) {
-            if (!Lab.await(() -> stats(lab, fw, "-s").ok(), READY, Duration.ofMillis(200))) {
+            if (!Lab.await(() -> stats(lab, fw, "").ok(), READY, Duration.ofMillis(200))) {
                 throw new LabException("conntrackd on " + fw.label() + " does not answer after " + READY.toSeconds()
                         + " s; see " + lab.layout().log(fw));
+            }
+        }
+        if (normalPriority) {
+            for (LabNode fw : List.of(LabNode.FW1, LabNode.FW2)) {
+                for (ProcessHandle p : processes(lab, fw)) {
+                    Namespaces.run(List.of("chrt", "--other", "-p", "0", Long.toString(p.pid())));
+                }
             }
         }
         // FTFW says hello over the link before the first state goes out
@@ -66,18 +78,28 @@ record ConntrackdSyncDaemons() implements SyncDaemons {
     public List<String> losses(Lab lab) {
         List<String> out = new ArrayList<>();
         for (LabNode fw : List.of(LabNode.FW1, LabNode.FW2)) {
-            Namespaces.Result r = stats(lab, fw, "-s");
-            Matcher m = OVERRUNS.matcher(r.stdout());
-            String overruns = m.find() ? m.group(1) : "?";
-            out.add(String.format("%s: %s netlink overrun(s) (conntrackd -s), %d buffer-growth line(s) in its log",
-                    fw.label(), overruns, logLines(lab.layout(), fw, "netlink event socket buffer size")));
+            String runtime = stats(lab, fw, "runtime").stdout();
+            String general = stats(lab, fw, "").stdout();
+            out.add(String.format("%s: %s netlink overrun(s), %d buffer doubling(s) logged, %s failed injection(s), %s lost sync message(s)",
+                    fw.label(), first(OVERRUNS, runtime), logLines(lab.layout(), fw, "doubled"),
+                    first(INJECT_FAILED, general), first(LOST, general)));
         }
         return out;
     }
 
+    /** {@code conntrackd -s [what]} against the firewall's daemon. */
     private static Namespaces.Result stats(Lab lab, LabNode fw, String what) {
-        return Namespaces.tryRun(List.of("ip", "netns", "exec", lab.topology().ns(fw), "conntrackd", "-C",
-                config(lab.layout(), fw).toString(), what), null);
+        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", lab.topology().ns(fw), "conntrackd", "-C",
+                config(lab.layout(), fw).toString(), "-s"));
+        if (!what.isEmpty()) {
+            argv.add(what);
+        }
+        return Namespaces.tryRun(argv, null);
+    }
+
+    private static String first(Pattern p, String text) {
+        Matcher m = p.matcher(text);
+        return m.find() ? m.group(1) : "?";
     }
 
     static Path config(LabLayout layout, LabNode fw) {

@@ -36,6 +36,14 @@ public final class SyncBench implements Callable<Integer> {
     @Option(names = "--daemon", defaultValue = "both", description = "carpd, conntrackd or both (default: ${DEFAULT-VALUE}).")
     String daemon;
 
+    @Option(names = "--conntrackd-normal-priority",
+            description = "Run conntrackd as SCHED_OTHER like carpd, not with its default real-time round-robin policy.")
+    boolean conntrackdNormalPriority;
+
+    @Option(names = "--carpd-heap", description = "Maximum heap of the carpd daemons, e.g. 256m "
+            + "(default: 64m, as packaged).")
+    String carpdHeap;
+
     @Option(names = "--rates", split = ",", defaultValue = "2000,5000,10000,20000,40000,80000",
             description = "Offered new flows per second, one step each (default: ${DEFAULT-VALUE}).")
     List<Integer> rates;
@@ -76,8 +84,8 @@ public final class SyncBench implements Callable<Integer> {
     private int bench() {
         List<SyncDaemons> daemons = switch (daemon) {
             case "carpd" -> List.of(new CarpdSyncDaemons());
-            case "conntrackd" -> List.of(new ConntrackdSyncDaemons());
-            case "both" -> List.of(new CarpdSyncDaemons(), new ConntrackdSyncDaemons());
+            case "conntrackd" -> List.of(new ConntrackdSyncDaemons(conntrackdNormalPriority));
+            case "both" -> List.of(new CarpdSyncDaemons(), new ConntrackdSyncDaemons(conntrackdNormalPriority));
             default -> throw new IllegalArgumentException("--daemon must be carpd, conntrackd or both, not " + daemon);
         };
         if (stepSeconds < 1 || stepSeconds > 30) {
@@ -105,8 +113,10 @@ public final class SyncBench implements Callable<Integer> {
 
     private Run run(SyncDaemons d) {
         LabLayout layout = LabLayout.forPrefix(prefix);
-        System.out.printf("%n== %s: building lab '%s' in %s%n", d.label(), prefix, layout.dir());
-        try (Lab lab = Lab.create(layout, prefix, d.profile(), DaemonKind.CARPD, CarpdLauncher.current(), true)) {
+        String name = d instanceof CarpdSyncDaemons && carpdHeap != null ? d.label() + " -Xmx" + carpdHeap : d.label();
+        System.out.printf("%n== %s: building lab '%s' in %s%n", name, prefix, layout.dir());
+        CarpdLauncher launcher = carpdHeap == null ? CarpdLauncher.current() : CarpdLauncher.current().withMaxHeap(carpdHeap);
+        try (Lab lab = Lab.create(layout, prefix, d.profile(), DaemonKind.CARPD, launcher, true)) {
             lab.topology().installStatefulFirewall(false);
             // the server drops the flows silently: no port-unreachable replies through fw1
             Namespaces.nft(lab.topology().ns(LabNode.SERVER), """
@@ -128,7 +138,7 @@ public final class SyncBench implements Callable<Integer> {
                 Map<LabNode, Double> idlePercent = new LinkedHashMap<>();
                 idle0.forEach((fw, t) -> idlePercent.put(fw, ProcUsage.seconds(idle1.get(fw) - t) * 100 / IDLE_SAMPLE.toSeconds()));
 
-                SyncStep warm = step(lab, arrivals, master, backup, 0, WARMUP_RATE, WARMUP_FLOWS);
+                SyncStep warm = step(d, lab, arrivals, master, backup, 0, WARMUP_RATE, WARMUP_FLOWS);
                 System.out.println("warm-up  " + warm.render(thresholdMillis));
                 Map<LabNode, Long> cpu0 = cpu(d, lab);
                 List<SyncStep> steps = new ArrayList<>();
@@ -136,10 +146,9 @@ public final class SyncBench implements Callable<Integer> {
                 for (int i = 0; i < rates.size(); i++) {
                     int rate = rates.get(i);
                     int flows = (int) Math.min(maxFlows, (long) rate * stepSeconds);
-                    SyncStep s = step(lab, arrivals, master, backup, i + 1, rate, flows);
+                    SyncStep s = step(d, lab, arrivals, master, backup, i + 1, rate, flows);
                     System.out.println("step " + (i + 1) + "   " + s.render(thresholdMillis));
-                    System.out.printf(Locale.ROOT, "         flush: deletes drained to fw2 in %.1f s%s%n", s.flushSeconds(),
-                            s.leftInBackup() > 0 ? ", " + s.leftInBackup() + " left there (deleted directly)" : "");
+                    System.out.println("         " + s.renderCosts());
                     steps.add(s);
                     synced += s.arrived();
                 }
@@ -150,7 +159,7 @@ public final class SyncBench implements Callable<Integer> {
                 for (LabNode fw : List.of(LabNode.FW1, LabNode.FW2)) {
                     usage.put(fw, total(d.processes(lab, fw)));
                 }
-                return new Run(d.label(), steps, idlePercent, cpuSeconds, usage, synced, d.losses(lab));
+                return new Run(name, steps, idlePercent, cpuSeconds, usage, synced, d.losses(lab));
             }
         }
     }
@@ -159,9 +168,10 @@ public final class SyncBench implements Callable<Integer> {
      * Sends the flows of one step, waits until fw2 has them all (or stalls, or {@link #SETTLE}
      * passes), then deletes them on fw1 and waits for the deletes to reach fw2.
      */
-    private static SyncStep step(Lab lab, FlowArrivals arrivals, CtClient master, CtClient backup, int index, int rate,
-                                 int count) {
+    private static SyncStep step(SyncDaemons d, Lab lab, FlowArrivals arrivals, CtClient master, CtClient backup, int index,
+                                 int rate, int count) {
         BenchFlows flows = BenchFlows.forStep(index, count);
+        Map<LabNode, Long> cpu0 = cpu(d, lab);
         long overruns0 = arrivals.overruns();
         FlowArrivals.Step s = arrivals.begin(flows);
         FlowGenerator.Sent sent = FlowGenerator.send(lab.topology().ns(LabNode.CLIENT), flows, rate);
@@ -223,9 +233,12 @@ public final class SyncBench implements Callable<Integer> {
         // anything the generator sent late or the daemon re-sent is gone before the next step
         deleteBenchFlows(master);
         Namespaces.sleepMillis(500);
+        Map<LabNode, Long> cpu1 = cpu(d, lab);
         return new SyncStep(rate, Math.max(1e-9, (sent.endNanos() - sent.startNanos()) / 1e9), sent.flows(), s.seenMaster.get(),
                 arrived, unmatched, arrived + unmatched == 0 ? 0 : lastArrival - sent.endNanos(),
-                SyncStep.sorted(java.util.Arrays.copyOf(lags, arrived)), benchOverruns, flushSeconds, left);
+                SyncStep.sorted(java.util.Arrays.copyOf(lags, arrived)), benchOverruns, flushSeconds, left,
+                ProcUsage.seconds(cpu1.get(LabNode.FW1) - cpu0.get(LabNode.FW1)),
+                ProcUsage.seconds(cpu1.get(LabNode.FW2) - cpu0.get(LabNode.FW2)));
     }
 
     /** Deletes every bench flow (of any step) from the table {@code ct} serves; returns how many. */
@@ -276,7 +289,7 @@ public final class SyncBench implements Callable<Integer> {
         SyncStep best = r.best(thresholdMillis);
         System.out.printf(Locale.ROOT, "%s: highest rate kept up (all flows in fw2, p99 <= %d ms): %s%n", r.daemon(),
                 thresholdMillis, best == null ? "none"
-                        : String.format(Locale.ROOT, "%.0f flows/s (offered %d/s), lag p50 %d ms, p99 %d ms", best.masterRate(),
+                        : String.format(Locale.ROOT, "%.0f flows/s (offered %d/s), lag p50 %.1f ms, p99 %.1f ms", best.masterRate(),
                         best.offeredRate(), best.lagMillis(0.5), best.lagMillis(0.99)));
         for (LabNode fw : List.of(LabNode.FW1, LabNode.FW2)) {
             ProcUsage u = r.usage().get(fw);
@@ -293,7 +306,7 @@ public final class SyncBench implements Callable<Integer> {
         SyncStep ba = a.best(thresholdMillis);
         SyncStep bb = b.best(thresholdMillis);
         row("highest rate kept up (flows/s)", ba == null ? Double.NaN : ba.masterRate(), bb == null ? Double.NaN : bb.masterRate(), "%.0f");
-        row("p99 lag at that rate (ms)", ba == null ? Double.NaN : ba.lagMillis(0.99), bb == null ? Double.NaN : bb.lagMillis(0.99), "%.0f");
+        row("p99 lag at that rate (ms)", ba == null ? Double.NaN : ba.lagMillis(0.99), bb == null ? Double.NaN : bb.lagMillis(0.99), "%.1f");
         row("CPU µs/state, MASTER (fw1)", a.cpuMicrosPerState(LabNode.FW1), b.cpuMicrosPerState(LabNode.FW1), "%.1f");
         row("CPU µs/state, BACKUP (fw2)", a.cpuMicrosPerState(LabNode.FW2), b.cpuMicrosPerState(LabNode.FW2), "%.1f");
         row("peak RSS MiB, fw1", a.usage().get(LabNode.FW1).hwmKb() / 1024.0, b.usage().get(LabNode.FW1).hwmKb() / 1024.0, "%.1f");
