@@ -14,6 +14,8 @@ record CarpdSyncDaemons() implements SyncDaemons {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** JVM start of two daemons on a busy machine plus the first election and bulk. */
+    /** What StateSync logs on ENOBUFS before it resyncs by dump. */
+    private static final String OVERRUN_LINE = "conntrack events were lost";
     private static final Duration READY = Duration.ofSeconds(60);
 
     @Override
@@ -50,10 +52,15 @@ record CarpdSyncDaemons() implements SyncDaemons {
         for (LabNode fw : List.of(LabNode.FW1, LabNode.FW2)) {
             JsonNode counters = sync(lab, fw).path("counters");
             out.add(String.format("%s: %d event overrun(s) logged, %d kernel write failure(s), %d resync(s)", fw.label(),
-                    logLines(lab, fw, "conntrack events were lost"), counters.path("kernel_write_failures").asLong(),
+                    overruns(lab, fw), counters.path("kernel_write_failures").asLong(),
                     counters.path("resyncs").asLong()));
         }
         return out;
+    }
+
+    @Override
+    public long overruns(Lab lab, LabNode fw) {
+        return logLines(lab, fw, OVERRUN_LINE);
     }
 
     private static boolean inSync(Lab lab, LabNode fw) {

@@ -87,6 +87,15 @@ record ConntrackdSyncDaemons(boolean normalPriority) implements SyncDaemons {
         return out;
     }
 
+    @Override
+    public long overruns(Lab lab, LabNode fw) {
+        String n = first(OVERRUNS, stats(lab, fw, "runtime").stdout());
+        if (n.equals("?")) {
+            throw new LabException("conntrackd on " + fw.label() + " reports no netlink overrun count; see " + lab.layout().log(fw));
+        }
+        return Long.parseLong(n);
+    }
+
     /** {@code conntrackd -s [what]} against the firewall's daemon. */
     private static Namespaces.Result stats(Lab lab, LabNode fw, String what) {
         List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", lab.topology().ns(fw), "conntrackd", "-C",

@@ -20,6 +20,9 @@ sealed interface SyncDaemons permits CarpdSyncDaemons, ConntrackdSyncDaemons {
     /** The processes of the firewall's daemon, measured for CPU and memory. */
     List<ProcessHandle> processes(Lab lab, LabNode fw);
 
+    /** Conntrack event overruns (ENOBUFS) the firewall's daemon has reported since it started. */
+    long overruns(Lab lab, LabNode fw);
+
     /** Lost events and failed kernel writes the daemons report, one line per firewall. */
     List<String> losses(Lab lab);
 }

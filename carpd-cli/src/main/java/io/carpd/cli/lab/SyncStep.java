@@ -19,10 +19,13 @@ import java.util.Locale;
  * @param leftInBackup  bench entries still in fw2 after the drain, deleted directly
  * @param masterCpuSeconds CPU time of fw1's daemon from the step's start to the end of its flush
  * @param backupCpuSeconds the same for fw2's daemon
+ * @param masterOverruns   event overruns fw1's daemon reported during the step and its flush
+ * @param backupOverruns   the same for fw2's daemon
  */
 record SyncStep(int offeredRate, double spanSeconds, int sent, int seenMaster, int arrived, int unmatched,
                 long lastArrivalAfterStepNanos, long[] lagsNanos, long benchOverruns, double flushSeconds,
-                int leftInBackup, double masterCpuSeconds, double backupCpuSeconds) {
+                int leftInBackup, double masterCpuSeconds, double backupCpuSeconds,
+                long masterOverruns, long backupOverruns) {
 
     double sentRate() {
         return sent / spanSeconds;
@@ -60,8 +63,9 @@ record SyncStep(int offeredRate, double spanSeconds, int sent, int seenMaster, i
 
     /** The step's line after its main one: CPU and the flush. */
     String renderCosts() {
-        return String.format(Locale.ROOT, "CPU per synced state fw1 %.1f µs, fw2 %.1f µs; deletes drained to fw2 in %.1f s%s",
-                cpuMicrosPerState(true), cpuMicrosPerState(false), flushSeconds,
+        return String.format(Locale.ROOT,
+                "CPU per synced state fw1 %.1f µs, fw2 %.1f µs; daemon event overruns fw1 %d, fw2 %d; deletes drained to fw2 in %.1f s%s",
+                cpuMicrosPerState(true), cpuMicrosPerState(false), masterOverruns, backupOverruns, flushSeconds,
                 leftInBackup > 0 ? ", " + leftInBackup + " left there (deleted directly)" : "");
     }
 
