@@ -61,7 +61,8 @@ public final class SyncBench implements Callable<Integer> {
             description = "p99 lag up to which the BACKUP keeps up (default: ${DEFAULT-VALUE}).")
     long thresholdMillis;
 
-    @Option(names = "--prefix", defaultValue = "carpsync-", description = "Namespace name prefix (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--prefix", defaultValue = "carpsync-",
+            description = "Namespace name prefix; carpd- or ctd- is appended per daemon (default: ${DEFAULT-VALUE}).")
     String prefix;
 
     /** The outcome for one daemon. */
@@ -119,11 +120,13 @@ public final class SyncBench implements Callable<Integer> {
     }
 
     private Run run(SyncDaemons d) {
-        LabLayout layout = LabLayout.forPrefix(prefix);
+        // one lab per daemon, so the first one's logs stay for inspection
+        String labPrefix = prefix + (d instanceof CarpdSyncDaemons ? "carpd-" : "ctd-");
+        LabLayout layout = LabLayout.forPrefix(labPrefix);
         String name = d instanceof CarpdSyncDaemons && carpdHeap != null ? d.label() + " -Xmx" + carpdHeap : d.label();
-        System.out.printf("%n== %s: building lab '%s' in %s (load average %s)%n", name, prefix, layout.dir(), loadAverage());
+        System.out.printf("%n== %s: building lab '%s' in %s (load average %s)%n", name, labPrefix, layout.dir(), loadAverage());
         CarpdLauncher launcher = carpdHeap == null ? CarpdLauncher.current() : CarpdLauncher.current().withMaxHeap(carpdHeap);
-        try (Lab lab = Lab.create(layout, prefix, d.profile(), DaemonKind.CARPD, launcher, true)) {
+        try (Lab lab = Lab.create(layout, labPrefix, d.profile(), DaemonKind.CARPD, launcher, true)) {
             lab.topology().installStatefulFirewall(false);
             // the server drops the flows silently: no port-unreachable replies through fw1
             Namespaces.nft(lab.topology().ns(LabNode.SERVER), """
