@@ -161,6 +161,8 @@ record ConntrackdSyncDaemons(boolean normalPriority) implements SyncDaemons {
                 """.formatted(fw.label(), me, peer, PORT, Segment.SYNC.iface(), daemonLog(layout, fw), dir);
         try {
             Files.createDirectories(dir);
+            // conntrackd appends: an earlier lab's lines would be counted as this one's
+            Files.deleteIfExists(daemonLog(layout, fw));
             Path p = config(layout, fw);
             Files.writeString(p, conf);
             return p;

@@ -3,13 +3,18 @@ package io.carpd.cli.lab;
 import io.carpd.pfsync.conntrack.ConnState;
 import io.carpd.pfsync.conntrack.CtClient;
 import io.carpd.pfsync.conntrack.CtWrite;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.locks.LockSupport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -226,15 +231,34 @@ public final class SyncBench implements Callable<Integer> {
         }
         long benchOverruns = arrivals.overruns() - overruns0;
 
-        // the flows end as fast as they began: a burst of deletes would test the daemon's event
-        // buffer on the flush instead of its sync at the step's rate
-        long flushStart = System.nanoTime();
-        deleteBenchFlows(master, Math.max(MIN_DELETE_RATE, s.seenMaster.get() / Math.max(1e-9, (sent.endNanos() - sent.startNanos()) / 1e9)));
+        double spanSeconds = Math.max(1e-9, (sent.endNanos() - sent.startNanos()) / 1e9);
+        Flush flush = flush(master, backup, s, Math.max(MIN_DELETE_RATE, s.seenMaster.get() / spanSeconds));
+        Map<LabNode, Long> cpu1 = cpu(d, lab);
+        return new SyncStep(rate, spanSeconds, sent.flows(), s.seenMaster.get(),
+                arrived, unmatched, arrived + unmatched == 0 ? 0 : lastArrival - sent.endNanos(),
+                SyncStep.sorted(Arrays.copyOf(lags, arrived)), benchOverruns, flush.seconds(), flush.leftInBackup(),
+                ProcUsage.seconds(cpu1.get(LabNode.FW1) - cpu0.get(LabNode.FW1)),
+                ProcUsage.seconds(cpu1.get(LabNode.FW2) - cpu0.get(LabNode.FW2)),
+                d.overruns(lab, LabNode.FW1) - fw1Overruns0, d.overruns(lab, LabNode.FW2) - fw2Overruns0);
+    }
+
+    /** How the flush after a step went: drain time and what was still in fw2 after it. */
+    private record Flush(double seconds, int leftInBackup) {}
+
+    /**
+     * Deletes the step's flows on fw1 at {@code perSecond} (the flows end as fast as they began: a
+     * burst of deletes would test the daemon's event buffer instead of its sync at the step's
+     * rate), waits until fw2 has seen them go (or stalls, or {@link #DRAIN} passes), then deletes
+     * whatever is left in both tables directly.
+     */
+    private static Flush flush(CtClient master, CtClient backup, FlowArrivals.Step s, double perSecond) {
+        long start = System.nanoTime();
+        deleteBenchFlows(master, perSecond);
         int synced = s.seenBackup.get();
-        long drainDeadline = flushStart + DRAIN.toNanos();
+        long deadline = start + DRAIN.toNanos();
         int lastDestroyed = -1;
-        lastProgress = System.nanoTime();
-        while (s.destroyedBackup.get() < synced && System.nanoTime() < drainDeadline
+        long lastProgress = System.nanoTime();
+        while (s.destroyedBackup.get() < synced && System.nanoTime() < deadline
                 && System.nanoTime() - lastProgress < STALL.toNanos()) {
             if (s.destroyedBackup.get() != lastDestroyed) {
                 lastDestroyed = s.destroyedBackup.get();
@@ -242,18 +266,12 @@ public final class SyncBench implements Callable<Integer> {
             }
             Namespaces.sleepMillis(20);
         }
-        double flushSeconds = (System.nanoTime() - flushStart) / 1e9;
+        double seconds = (System.nanoTime() - start) / 1e9;
         int left = deleteBenchFlows(backup, 0);
         // anything the generator sent late or the daemon re-sent is gone before the next step
         deleteBenchFlows(master, 0);
         Namespaces.sleepMillis(500);
-        Map<LabNode, Long> cpu1 = cpu(d, lab);
-        return new SyncStep(rate, Math.max(1e-9, (sent.endNanos() - sent.startNanos()) / 1e9), sent.flows(), s.seenMaster.get(),
-                arrived, unmatched, arrived + unmatched == 0 ? 0 : lastArrival - sent.endNanos(),
-                SyncStep.sorted(java.util.Arrays.copyOf(lags, arrived)), benchOverruns, flushSeconds, left,
-                ProcUsage.seconds(cpu1.get(LabNode.FW1) - cpu0.get(LabNode.FW1)),
-                ProcUsage.seconds(cpu1.get(LabNode.FW2) - cpu0.get(LabNode.FW2)),
-                d.overruns(lab, LabNode.FW1) - fw1Overruns0, d.overruns(lab, LabNode.FW2) - fw2Overruns0);
+        return new Flush(seconds, left);
     }
 
     /**
@@ -273,7 +291,7 @@ public final class SyncBench implements Callable<Integer> {
                 long due = start + (long) (from * 1e9 / perSecond);
                 long wait = due - System.nanoTime();
                 if (wait > 0) {
-                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                    LockSupport.parkNanos(wait);
                 }
             }
             ct.write(deletes.subList(from, Math.min(deletes.size(), from + DELETE_BATCH)));
@@ -309,9 +327,8 @@ public final class SyncBench implements Callable<Integer> {
 
     private static String loadAverage() {
         try {
-            return String.join(" ", java.util.Arrays.copyOf(
-                    java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" "), 3));
-        } catch (java.io.IOException e) {
+            return String.join(" ", Arrays.copyOf(Files.readString(Path.of("/proc/loadavg")).split(" "), 3));
+        } catch (IOException e) {
             return "?";
         }
     }
