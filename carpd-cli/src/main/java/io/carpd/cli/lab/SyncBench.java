@@ -355,7 +355,7 @@ public final class SyncBench implements Callable<Integer> {
     }
 
     private void comparison(Run a, Run b) {
-        System.out.printf("%n%-34s %16s %16s %10s%n", "", a.daemon(), b.daemon(), a.daemon() + "/" + b.daemon());
+        System.out.printf("%n%-34s %26s %26s   %s%n", "", a.daemon(), b.daemon(), "ratio " + a.daemon() + " / " + b.daemon());
         SyncStep ba = a.best(thresholdMillis);
         SyncStep bb = b.best(thresholdMillis);
         row("highest rate kept up (flows/s)" + (a.allKeptUp(thresholdMillis) || b.allKeptUp(thresholdMillis) ? " [1]" : ""),
@@ -373,7 +373,7 @@ public final class SyncBench implements Callable<Integer> {
     }
 
     private static void row(String what, double a, double b, String format) {
-        System.out.printf(Locale.ROOT, "%-34s %16s %16s %10s%n", what, String.format(Locale.ROOT, format, a),
+        System.out.printf(Locale.ROOT, "%-34s %26s %26s   %s%n", what, String.format(Locale.ROOT, format, a),
                 String.format(Locale.ROOT, format, b), Double.isNaN(a) || Double.isNaN(b) || b == 0 ? "-"
                         : String.format(Locale.ROOT, "%.2f", a / b));
     }
