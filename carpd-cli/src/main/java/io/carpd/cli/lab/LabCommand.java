@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
                 "on documentation addresses, with two carpd daemons. Needs root."},
         subcommands = {LabCommand.Up.class, LabCommand.Status.class, LabCommand.Fail.class,
                 LabCommand.Recover.class, LabCommand.Link.class, LabCommand.Down.class, LabDemo.class,
-                FailoverBench.class, LabCommand.Echo.class, LabCommand.Probe.class})
+                FailoverBench.class, SyncBench.class, LabCommand.Echo.class, LabCommand.Probe.class})
 public final class LabCommand implements Runnable {
 
     @Override
