@@ -14,67 +14,66 @@ public final class NetlinkAttributes {
     private static final int MAX_TYPE = 1024;
 
     private final ByteBuffer buf;
-    // Value offset + 1 per type (0: absent), and value length.
-    private int[] starts = new int[32];
-    private int[] lengths = new int[32];
+    // Per type: value offset + 1 (0: absent) at 2*type, value length at 2*type + 1.
+    private final int[] index;
 
-    private NetlinkAttributes(ByteBuffer buf) {
+    private NetlinkAttributes(ByteBuffer buf, int maxType) {
         // Netlink is host order whatever order the caller's buffer is set to.
         this.buf = buf.order() == ByteOrder.nativeOrder() ? buf : buf.duplicate().order(ByteOrder.nativeOrder());
+        this.index = new int[2 * (maxType + 1)];
     }
 
     /** Parses the 4-byte aligned attributes in {@code buf} from {@code offset} to its limit. */
     public static NetlinkAttributes parse(ByteBuffer buf, int offset) {
-        NetlinkAttributes attrs = new NetlinkAttributes(buf);
-        int pos = offset;
-        while (pos + 4 <= buf.limit()) {
+        // Two passes: the first sizes the index to the highest type present.
+        int maxType = -1;
+        for (int pos = offset; pos + 4 <= buf.limit(); ) {
             int len = Short.toUnsignedInt(buf.getShort(pos));
             int type = Short.toUnsignedInt(buf.getShort(pos + 2)) & NetlinkRequest.NLA_TYPE_MASK;
             if (len < 4 || pos + len > buf.limit()) {
                 break;
             }
-            attrs.put(type, pos + 4, len - 4);
+            if (type < MAX_TYPE) {
+                maxType = Math.max(maxType, type);
+            }
+            pos += (len + 3) & ~3;
+        }
+        NetlinkAttributes attrs = new NetlinkAttributes(buf, maxType);
+        for (int pos = offset; pos + 4 <= buf.limit(); ) {
+            int len = Short.toUnsignedInt(buf.getShort(pos));
+            int type = Short.toUnsignedInt(buf.getShort(pos + 2)) & NetlinkRequest.NLA_TYPE_MASK;
+            if (len < 4 || pos + len > buf.limit()) {
+                break;
+            }
+            if (type < MAX_TYPE) {
+                attrs.index[2 * type] = pos + 4 + 1;
+                attrs.index[2 * type + 1] = len - 4;
+            }
             pos += (len + 3) & ~3;
         }
         return attrs;
     }
 
-    private void put(int type, int start, int length) {
-        if (type >= MAX_TYPE) {
-            return;
-        }
-        if (type >= starts.length) {
-            int size = Math.min(MAX_TYPE, Math.max(type + 1, starts.length * 2));
-            starts = java.util.Arrays.copyOf(starts, size);
-            lengths = java.util.Arrays.copyOf(lengths, size);
-        }
-        starts[type] = start + 1;
-        lengths[type] = length;
-    }
-
     private ByteBuffer value(int type) {
-        if (type < 0 || type >= starts.length || starts[type] == 0) {
-            return null;
-        }
-        return buf.slice(starts[type] - 1, lengths[type]).order(ByteOrder.nativeOrder());
+        return has(type) ? buf.slice(index[2 * type] - 1, index[2 * type + 1]).order(ByteOrder.nativeOrder()) : null;
     }
 
     public boolean has(int type) {
-        return type >= 0 && type < starts.length && starts[type] != 0;
+        return type >= 0 && 2 * type < index.length && index[2 * type] != 0;
     }
 
     public byte[] bytes(int type) {
         if (!has(type)) {
             return null;
         }
-        byte[] out = new byte[lengths[type]];
-        buf.get(starts[type] - 1, out);
+        byte[] out = new byte[index[2 * type + 1]];
+        buf.get(index[2 * type] - 1, out);
         return out;
     }
 
     /** The attribute as u32, or {@code fallback} when absent or too short. */
     public int u32(int type, int fallback) {
-        return !has(type) || lengths[type] < 4 ? fallback : buf.getInt(starts[type] - 1);
+        return !has(type) || index[2 * type + 1] < 4 ? fallback : buf.getInt(index[2 * type] - 1);
     }
 
     /** A NUL-terminated string attribute, without the NUL; null when absent. */
@@ -92,6 +91,6 @@ public final class NetlinkAttributes {
 
     public NetlinkAttributes nested(int type) {
         ByteBuffer b = value(type);
-        return b == null ? new NetlinkAttributes(ByteBuffer.allocate(0)) : parse(b, 0);
+        return b == null ? new NetlinkAttributes(ByteBuffer.allocate(0), -1) : parse(b, 0);
     }
 }

@@ -23,6 +23,7 @@ public final class NetlinkSocket implements AutoCloseable {
     public static final int NETLINK_NETFILTER = 12;
     private static final int RECV_BUFFER = 64 * 1024;
     private static final int MSG_DONTWAIT = 0x40;
+    private static final int SO_ATTACH_FILTER = 26;
     private static final int MAX_DUMP_RETRIES = 3;
     private static final int SOL_NETLINK = 270;
     private static final int NETLINK_CAP_ACK = 10;
@@ -115,6 +116,47 @@ public final class NetlinkSocket implements AutoCloseable {
             throw new LinuxIoException("cannot read netlink receive buffer size", -granted);
         }
         return granted;
+    }
+
+    /**
+     * Makes the kernel drop, before queueing, every message sent on behalf of one of {@code
+     * portIds} (nlmsg_pid): a listener then never sees the events its own process caused through
+     * those sockets. Cheaper than skipping them after the read, and they cannot fill the buffer
+     * and push out events that matter. Classic BPF on the socket (SO_ATTACH_FILTER); the filter
+     * sees the netlink header of each datagram, and conntrack sends one event per datagram.
+     */
+    public void dropMessagesFrom(int... portIds) {
+        if (portIds.length == 0 || portIds.length > 200) {
+            throw new IllegalArgumentException("1..200 port ids, got " + portIds.length);
+        }
+        int n = portIds.length;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment prog = a.allocate(8L * (n + 3), 8);
+            // ld [12]: BPF loads are big-endian, nlmsg_pid is host order; compare with swapped ids.
+            bpf(prog, 0, 0x20, 0, 0, 12);
+            for (int i = 0; i < n; i++) {
+                // jeq #pid, drop (the instruction after the accept), else next
+                bpf(prog, i + 1, 0x15, n - i, 0, Integer.reverseBytes(portIds[i]));
+            }
+            bpf(prog, n + 1, 0x06, 0, 0, 0xffff_ffff); // ret #-1: accept whole message
+            bpf(prog, n + 2, 0x06, 0, 0, 0);           // ret #0: drop
+            MemorySegment fprog = a.allocate(16, 8);
+            fprog.set(ValueLayout.JAVA_SHORT, 0, (short) (n + 3));
+            fprog.set(ValueLayout.ADDRESS, 8, prog);
+            int r = Libc.setsockopt(fd, Libc.SOL_SOCKET, SO_ATTACH_FILTER, fprog);
+            if (r < 0) {
+                throw new LinuxIoException("cannot attach a socket filter to the netlink socket", -r);
+            }
+        }
+    }
+
+    /** Writes struct sock_filter {u16 code; u8 jt; u8 jf; u32 k} number {@code index}. */
+    private static void bpf(MemorySegment prog, int index, int code, int jt, int jf, int k) {
+        long o = 8L * index;
+        prog.set(ValueLayout.JAVA_SHORT, o, (short) code);
+        prog.set(ValueLayout.JAVA_BYTE, o + 2, (byte) jt);
+        prog.set(ValueLayout.JAVA_BYTE, o + 3, (byte) jf);
+        prog.set(ValueLayout.JAVA_INT, o + 4, k);
     }
 
     /**
@@ -219,9 +261,18 @@ public final class NetlinkSocket implements AutoCloseable {
 
     private Reply collect(int seq, boolean dump, boolean ack) {
         List<NetlinkMessage> replies = new ArrayList<>();
+        Status st = collect(seq, dump, ack, replies::add);
+        return new Reply(st.error, st.kernelMessage, replies);
+    }
+
+    private record Status(int error, String kernelMessage) {}
+
+    private Status collect(int seq, boolean dump, boolean ack, Consumer<NetlinkMessage> sink) {
+        RuntimeException sinkFailure = null;
         while (true) {
             int[] status = {Integer.MIN_VALUE};
             String[] kernelMessage = {null};
+            RuntimeException[] failed = {sinkFailure};
             receiveOnce(m -> {
                 if (m.sequence() != seq || status[0] != Integer.MIN_VALUE) {
                     return; // stale answer to an earlier request, or trailing data after the end
@@ -234,18 +285,43 @@ public final class NetlinkSocket implements AutoCloseable {
                     case NetlinkMessage.NLMSG_DONE -> status[0] = 0;
                     case NetlinkMessage.NLMSG_NOOP, NetlinkMessage.NLMSG_OVERRUN -> { }
                     default -> {
-                        replies.add(m);
+                        if (failed[0] == null) {
+                            try {
+                                sink.accept(m);
+                            } catch (RuntimeException e) {
+                                // Read the dump to its end all the same: an unfinished dump makes
+                                // every later one on this socket fail with EBUSY.
+                                failed[0] = e;
+                            }
+                        }
                         if (!dump && !ack) {
                             status[0] = 0;
                         }
                     }
                 }
             }, true);
+            sinkFailure = failed[0];
             if (status[0] != Integer.MIN_VALUE) {
-                return new Reply(status[0], kernelMessage[0], replies);
+                if (sinkFailure != null) {
+                    throw sinkFailure;
+                }
+                return new Status(status[0], kernelMessage[0]);
             }
         }
     }
+
+    /**
+     * Sends the dump {@code request} and hands each reply to {@code sink} as it arrives, so a large
+     * table is never held as raw messages. Returns 0 or the kernel's negative errno; an exception
+     * from {@code sink} is rethrown once the dump has been read to its end.
+     */
+    public int dump(NetlinkRequest request, Consumer<NetlinkMessage> sink) {
+        if ((request.flags() & NetlinkRequest.NLM_F_DUMP) != NetlinkRequest.NLM_F_DUMP) {
+            throw new IllegalArgumentException("not a dump request: flags 0x" + Integer.toHexString(request.flags()));
+        }
+        return collect(send(request), true, false, sink).error();
+    }
+
 
     private static String extendedAckMessage(NetlinkMessage error) {
         if ((error.flags() & NLM_F_ACK_TLVS) == 0) {
@@ -263,7 +339,8 @@ public final class NetlinkSocket implements AutoCloseable {
     }
 
     /**
-     * Blocks until one datagram arrives and hands each message in it to {@code sink}.
+     * Blocks until one datagram arrives and hands each message in it to {@code sink}. A message's
+     * payload is a view of the receive buffer, valid only during the call: copy what you keep.
      *
      * @return false when woken by {@link #wakeUp()} or closed; true after delivering a datagram
      * @throws LinuxIoException on receive errors; ENOBUFS means events were lost (resync)
@@ -291,7 +368,7 @@ public final class NetlinkSocket implements AutoCloseable {
             ensureOpen();
             long n = Libc.recv(fd, recvBuffer, MSG_DONTWAIT);
             if (n >= 0) {
-                parse(n, sink);
+                parse(n, sink, false);
                 return true;
             }
             if (n != -Errno.EAGAIN && n != -Errno.EINTR) {
@@ -327,12 +404,13 @@ public final class NetlinkSocket implements AutoCloseable {
             if (n < 0) {
                 throw new LinuxIoException("netlink receive failed", (int) -n);
             }
-            parse(n, sink);
+            // Replies to requests may be kept (dumps, Reply.messages); subscribers' events are not.
+            parse(n, sink, requestReply);
             return true;
         }
     }
 
-    private void parse(long length, Consumer<NetlinkMessage> sink) {
+    private void parse(long length, Consumer<NetlinkMessage> sink, boolean copy) {
         ByteBuffer buf = recvBuffer.asSlice(0, length).asByteBuffer().order(ByteOrder.nativeOrder());
         int pos = 0;
         while (pos + NetlinkMessage.HEADER_LENGTH <= length) {
@@ -340,8 +418,13 @@ public final class NetlinkSocket implements AutoCloseable {
             if (len < NetlinkMessage.HEADER_LENGTH || pos + len > length) {
                 break;
             }
-            ByteBuffer payload = ByteBuffer.allocate(len - NetlinkMessage.HEADER_LENGTH).order(ByteOrder.nativeOrder());
-            payload.put(0, buf, pos + NetlinkMessage.HEADER_LENGTH, payload.capacity());
+            ByteBuffer payload;
+            if (copy) {
+                payload = ByteBuffer.allocate(len - NetlinkMessage.HEADER_LENGTH).order(ByteOrder.nativeOrder());
+                payload.put(0, buf, pos + NetlinkMessage.HEADER_LENGTH, payload.capacity());
+            } else {
+                payload = buf.slice(pos + NetlinkMessage.HEADER_LENGTH, len - NetlinkMessage.HEADER_LENGTH).order(ByteOrder.nativeOrder());
+            }
             sink.accept(new NetlinkMessage(Short.toUnsignedInt(buf.getShort(pos + 4)),
                     Short.toUnsignedInt(buf.getShort(pos + 6)), buf.getInt(pos + 8), buf.getInt(pos + 12), payload));
             pos += (len + 3) & ~3;

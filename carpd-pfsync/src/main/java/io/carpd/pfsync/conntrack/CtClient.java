@@ -1,7 +1,6 @@
 package io.carpd.pfsync.conntrack;
 
 import io.carpd.core.linux.LinuxIoException;
-import io.carpd.core.linux.NetlinkMessage;
 import io.carpd.core.linux.NetlinkRequest;
 import io.carpd.core.linux.NetlinkSocket;
 
@@ -56,21 +55,20 @@ public final class CtClient implements AutoCloseable {
         return out;
     }
 
-    /** Streams every connection to {@code sink}. */
+    /** Streams every connection to {@code sink}, parsing each as it arrives. */
     public void dump(Consumer<ConnState> sink) {
-        NetlinkSocket.Reply reply = socket.transact(CtMessages.dumpRequest());
-        if (reply.error() != 0) {
-            throw new LinuxIoException("conntrack dump", -reply.error());
-        }
-        for (NetlinkMessage m : reply.messages()) {
+        int error = socket.dump(CtMessages.dumpRequest(), m -> {
             if (m.type() != CtMessages.CT_NEW) {
-                continue;
+                return;
             }
             try {
                 sink.accept(CtMessages.parse(m));
             } catch (MalformedCtMessageException e) {
                 malformed++;
             }
+        });
+        if (error != 0) {
+            throw new LinuxIoException("conntrack dump", -error);
         }
     }
 

@@ -22,7 +22,6 @@ public final class CtEventSource implements AutoCloseable {
     private volatile int receiveBuffer;
     private volatile int[] ignoredPortIds = new int[0];
     private long events;
-    private long echoes;
     private long malformed;
     private volatile long overruns;
 
@@ -50,9 +49,19 @@ public final class CtEventSource implements AutoCloseable {
         return receiveBuffer;
     }
 
-    /** Drop events whose origin is one of the sockets with these port ids (our injectors). */
+    /**
+     * Drop events whose origin is one of the sockets with these port ids (our injectors): in the
+     * kernel by a socket filter, and here too in case the filter could not be attached.
+     */
     public void ignoreOrigins(int... portIds) {
         this.ignoredPortIds = portIds.clone();
+        if (portIds.length > 0) {
+            try {
+                socket.dropMessagesFrom(portIds);
+            } catch (LinuxIoException e) {
+                // Still correct, only slower: every echo is read and skipped in decode().
+            }
+        }
     }
 
     /**
@@ -102,7 +111,6 @@ public final class CtEventSource implements AutoCloseable {
         }
         for (int ignored : ignoredPortIds) {
             if (ignored != 0 && m.portId() == ignored) {
-                echoes++;
                 return null;
             }
         }
@@ -127,10 +135,6 @@ public final class CtEventSource implements AutoCloseable {
 
     public long eventsDelivered() {
         return events;
-    }
-
-    public long echoesIgnored() {
-        return echoes;
     }
 
     public long malformedDropped() {

@@ -163,7 +163,7 @@ public final class CtMessages {
             throw new MalformedCtMessageException("address of " + raw.length + " bytes in an " + (v6 ? "IPv6" : "IPv4") + " tuple");
         }
         try {
-            return InetAddress.getByAddress(raw);
+            return Interned.address(raw);
         } catch (UnknownHostException e) {
             throw new MalformedCtMessageException("bad address: " + e.getMessage());
         }
@@ -177,7 +177,7 @@ public final class CtMessages {
         int fo = t.has(CTA_PROTOINFO_TCP_FLAGS_ORIGINAL) ? u8(t, CTA_PROTOINFO_TCP_FLAGS_ORIGINAL) : 0;
         int fr = t.has(CTA_PROTOINFO_TCP_FLAGS_REPLY) ? u8(t, CTA_PROTOINFO_TCP_FLAGS_REPLY) : 0;
         try {
-            return new TcpInfo(state, wso, wsr, fo, fr);
+            return Interned.tcp(new TcpInfo(state, wso, wsr, fo, fr));
         } catch (IllegalArgumentException e) {
             throw new MalformedCtMessageException("TCP protocol info: " + e.getMessage());
         }

@@ -1,6 +1,7 @@
 package io.carpd.pfsync.link;
 
 import io.carpd.pfsync.conntrack.ConnKey;
+import io.carpd.pfsync.conntrack.ConnState;
 import io.carpd.pfsync.conntrack.CtClient;
 import io.carpd.pfsync.conntrack.CtWrite;
 import io.carpd.pfsync.conntrack.WriteReport;
@@ -12,7 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Writes peer states into the kernel over several ctnetlink sockets, each with its own thread.
@@ -102,9 +103,23 @@ final class KernelWriters implements AutoCloseable {
         });
     }
 
-    /** Runs {@code task} with the first shard's socket on its thread (dumps go there). */
-    <T> CompletableFuture<T> withFirst(Function<CtClient, T> task) {
-        return CompletableFuture.supplyAsync(() -> task.apply(clients[0]), threads[0]);
+    /**
+     * Dumps the table on the first shard's thread (after the writes queued there) through a socket
+     * of its own: a dump cut short (say, by running out of memory) leaves its socket unusable for
+     * the next one, and must not take a writer's socket with it.
+     */
+    CompletableFuture<List<ConnState>> dump(Predicate<ConnState> filter) {
+        return CompletableFuture.supplyAsync(() -> {
+            List<ConnState> out = new ArrayList<>();
+            try (CtClient dumper = CtClient.open()) {
+                dumper.dump(s -> {
+                    if (filter.test(s)) {
+                        out.add(s);
+                    }
+                });
+            }
+            return out;
+        }, threads[0]);
     }
 
     /** Completes once every write handed out before this call is done. */

@@ -109,7 +109,7 @@ public final class StateSync implements AutoCloseable {
         // connects at once must carry it, or the peer would purge its copies of our states at the
         // end of an empty bulk and get them back only as the dump is streamed.
         long started = System.nanoTime();
-        var first = kernel.withFirst(ct -> ct.dump().stream().filter(this::synced).toList()).get();
+        var first = kernel.dump(this::synced).get();
         loop.submit(() -> handle(new SyncEvent.LocalDump(first, started))).sync();
         link.start();
         if (!dumpInterval.isZero()) {
@@ -202,7 +202,7 @@ public final class StateSync implements AutoCloseable {
 
     private void dump() {
         long started = System.nanoTime();
-        kernel.withFirst(ct -> ct.dump().stream().filter(this::synced).toList()).whenComplete((states, e) -> {
+        kernel.dump(this::synced).whenComplete((states, e) -> {
             if (e != null) {
                 log.error("sync: conntrack dump failed", e);
             } else {

@@ -4,6 +4,7 @@ import io.carpd.core.election.CarpState;
 import io.carpd.core.wire.Family;
 import io.carpd.pfsync.conntrack.ConnKey;
 import io.carpd.pfsync.conntrack.ConnState;
+import io.carpd.pfsync.conntrack.Interned;
 import io.carpd.pfsync.conntrack.TcpInfo;
 import io.carpd.pfsync.conntrack.Tuple;
 
@@ -239,7 +240,7 @@ public final class RecordCodec {
         byte[] raw = new byte[addressSize(family)];
         in.get(raw);
         try {
-            return InetAddress.getByAddress(raw);
+            return Interned.address(raw);
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("address: " + e.getMessage());
         }
@@ -255,8 +256,8 @@ public final class RecordCodec {
         Tuple reply = decodeTuple(in, h.family, h.protocol);
         TcpInfo tcp = null;
         if ((flags & FLAG_TCP) != 0) {
-            tcp = new TcpInfo(Byte.toUnsignedInt(in.get()), Byte.toUnsignedInt(in.get()), Byte.toUnsignedInt(in.get()),
-                    Byte.toUnsignedInt(in.get()), Byte.toUnsignedInt(in.get()));
+            tcp = Interned.tcp(new TcpInfo(Byte.toUnsignedInt(in.get()), Byte.toUnsignedInt(in.get()), Byte.toUnsignedInt(in.get()),
+                    Byte.toUnsignedInt(in.get()), Byte.toUnsignedInt(in.get())));
         }
         return new ConnState(h.zone, h.family, orig, reply, status, timeout, mark, tcp);
     }

@@ -308,6 +308,7 @@ class SyncThroughputBench {
                 warmUp(p);
                 List<CtWrite> writes = upserts(STATES);
                 int target = p.countB() + STATES;
+                var threads0 = threadCpu();
                 long cpu0 = processCpuNanos();
                 long t0 = System.nanoTime();
                 long[] creatorCpu = new long[1];
@@ -326,6 +327,9 @@ class SyncThroughputBench {
                 });
                 long inB = p.awaitB(target, () -> diagnosis(sa, sb));
                 long cpu = processCpuNanos() - cpu0 - creatorCpu[0];
+                if (Boolean.getBoolean("carpd.bench.threads")) {
+                    System.out.println("threads" + cpuBreakdown(threads0, threadCpu(), cpu, STATES));
+                }
                 checkOneConnection(sb);
                 System.out.printf("stream  carpd: %,d states created on A in %.2f s; all in B's kernel %.2f s after the first: %s; "
                                 + "CPU %.1f µs/state (both nodes)%n", STATES, created / 1e9, (inB - t0) / 1e9, rate(STATES, inB - t0),

@@ -176,7 +176,7 @@ class StateSyncNetnsTest {
         };
         SyncSettings settings = SyncSettings.defaults(20, 0);
         StateSync a = new StateSync(new LinkSettings(ip("198.51.100.1"), ip("198.51.100.2"), 18376, KEY, 1,
-                Duration.ofMillis(100), Duration.ofSeconds(1)), settings, Duration.ZERO, quiet, 4 << 20);
+                Duration.ofMillis(100), Duration.ofSeconds(1)), settings, Duration.ZERO, quiet, 256 << 10);
         StateSync b = new StateSync(new LinkSettings(ip("198.51.100.2"), ip("198.51.100.1"), 18376, KEY, 2,
                 Duration.ofMillis(100), Duration.ofSeconds(1)), settings, Duration.ZERO, quiet);
         try (CtClient aKernel = fwA.call(CtClient::open)) {
