@@ -20,7 +20,8 @@ public record CarpdLauncher(String java, String classpath, List<String> jvmOptio
      * JAVA_OPTS): two daemons start quickly on a busy two-core machine.
      */
     private static final List<String> JVM_OPTIONS = List.of(
-            "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED");
+            "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError",
+            "--enable-native-access=ALL-UNNAMED");
 
     public CarpdLauncher {
         jvmOptions = List.copyOf(jvmOptions);

@@ -549,6 +549,7 @@ public final class Daemon implements ControlPlane, AutoCloseable {
         keepRestartOnly("api", current.api(), next.api(), warnings);
         keepRestartOnly("hooks", current.hooks(), next.hooks(), warnings);
         keepRestartOnly("config_sync", current.configSync(), next.configSync(), warnings);
+        keepRestartOnly("sync", current.sync(), next.sync(), warnings);
         Map<VhKey, VhidConfig> before = byKey(current.vhids());
         Map<VhKey, VhidConfig> after = byKey(next.vhids());
         List<String> changes = new ArrayList<>();
@@ -563,7 +564,7 @@ public final class Daemon implements ControlPlane, AutoCloseable {
         }
         // Restart-only settings keep their running values; the hooks of added VHIDs need the new addresses.
         config = new CarpdConfig(current.node(), current.runtimeDir(), current.stateDir(), current.macMode(),
-                next.announce(), next.vhids(), current.api(), current.hooks(), next.sync(), current.configSync());
+                next.announce(), next.vhids(), current.api(), current.hooks(), current.sync(), current.configSync());
         for (var e : after.entrySet()) {
             VhidConfig previous = before.get(e.getKey());
             if (e.getValue().equals(previous)) continue;

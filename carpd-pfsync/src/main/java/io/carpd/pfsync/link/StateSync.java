@@ -172,6 +172,12 @@ public final class StateSync implements AutoCloseable {
                     overrun[0] = false;
                     dump();
                 }
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // The loop is gone (shut down, or killed by an Error): nothing can handle events any more.
+                if (!closing) {
+                    log.error("sync: the sync event loop has stopped; conntrack events are no longer read", e);
+                }
+                return;
             } catch (RuntimeException e) {
                 batch.clear();
                 if (!closing) {
