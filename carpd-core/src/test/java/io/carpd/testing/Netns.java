@@ -3,13 +3,6 @@ package io.carpd.testing;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
-import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,9 +19,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * A throw-away network namespace for tests, named {@code <prefix><short name>} where the prefix
@@ -61,8 +51,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 public final class Netns implements AutoCloseable {
     /** Per-run name prefix: "cd" + 4 random hex digits + "-". */
     public static final String PREFIX = "cd" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt()) + "-";
-    private static final int CLONE_NEWNET = 0x40000000;
-    private static final int O_RDONLY_CLOEXEC = 0x80000;
     private static final long COMMAND_TIMEOUT_SECONDS = 30;
     private static final Set<String> LIVE = ConcurrentHashMap.newKeySet();
 
@@ -188,7 +176,7 @@ public final class Netns implements AutoCloseable {
         CompletableFuture<T> result = new CompletableFuture<>();
         Thread t = Thread.ofPlatform().name("netns-" + name).daemon(true).start(() -> {
             try {
-                enter(name);
+                io.carpd.core.linux.NetworkNamespace.enter(name);
                 result.complete(task.call());
             } catch (Throwable e) {
                 result.completeExceptionally(e);
@@ -215,7 +203,7 @@ public final class Netns implements AutoCloseable {
         ExecutorService ex = Executors.newSingleThreadExecutor(r ->
                 Thread.ofPlatform().name("netns-" + name).daemon(true).unstarted(() -> {
                     try {
-                        enter(name);
+                        io.carpd.core.linux.NetworkNamespace.enter(name);
                     } catch (Throwable e) {
                         enterFailure.set(e);
                         return; // never run tasks outside the namespace
@@ -231,27 +219,6 @@ public final class Netns implements AutoCloseable {
             throw new IllegalStateException("cannot start a thread in netns " + name, enterFailure.get() != null ? enterFailure.get() : e);
         }
         return ex;
-    }
-
-    /** Moves the calling thread into namespace {@code name} (setns(2) on /var/run/netns/name). */
-    private static void enter(String name) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Setns.CAPTURE);
-            int fd = (int) Setns.OPEN.invokeExact(state, arena.allocateFrom("/var/run/netns/" + name), O_RDONLY_CLOEXEC);
-            if (fd < 0) {
-                throw new IllegalStateException("cannot open /var/run/netns/" + name + ": errno " + Setns.errno(state));
-            }
-            int r = (int) Setns.SETNS.invokeExact(state, fd, CLONE_NEWNET);
-            int errno = Setns.errno(state);
-            int ignored = (int) Setns.CLOSE.invokeExact(fd);
-            if (r != 0) {
-                throw new IllegalStateException("setns into " + name + " failed: errno " + errno);
-            }
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
     }
 
     /** Deletes the namespace (and with it every interface inside); idempotent. */
@@ -330,20 +297,4 @@ public final class Netns implements AutoCloseable {
     }
 
     /** open(2), setns(2) and close(2), bound lazily so a skipped test never touches native code. */
-    private static final class Setns {
-        static final Linker LINKER = Linker.nativeLinker();
-        static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
-        static final MemoryLayout CAPTURE = Linker.Option.captureStateLayout();
-        static final VarHandle ERRNO_VALUE = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-        static final MethodHandle OPEN = LINKER.downcallHandle(LINKER.defaultLookup().find("open").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), ERRNO);
-        static final MethodHandle SETNS = LINKER.downcallHandle(LINKER.defaultLookup().find("setns").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), ERRNO);
-        static final MethodHandle CLOSE = LINKER.downcallHandle(LINKER.defaultLookup().find("close").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-
-        static int errno(MemorySegment state) {
-            return (int) ERRNO_VALUE.get(state, 0L);
-        }
-    }
 }

@@ -119,16 +119,19 @@ record ConntrackdSyncDaemons(boolean normalPriority) implements SyncDaemons {
         return layout.dir().resolve(fw.label() + "-conntrackd.log");
     }
 
-    private static Path writeConfig(LabLayout layout, LabNode fw) {
-        Path dir = layout.dir().resolve(fw.label());
-        String me = Topology.address(fw, Segment.SYNC);
-        String peer = Topology.address(fw.other(), Segment.SYNC);
-        String conf = """
-                # carpd lab sync-bench: conntrackd on %1$s (generated)
+    /**
+     * The conntrackd configuration every comparison uses: FTFW over UDP on the SYNC link, states
+     * written straight into the kernel (no external cache, like carpd), big netlink buffers, the
+     * link's own addresses ignored. {@code startupResync}: ask the peer for its table at start.
+     */
+    public static String configText(String name, String me, String peer, String iface, Path log, Path dir, boolean startupResync) {
+        return """
+                # carpd benchmarks: conntrackd on %1$s (generated)
                 Sync {
                   Mode FTFW {
                     DisableExternalCache on
-                    ResendQueueSize 131072
+                    ResendQueueSize 262144
+                    StartupResync %8$s
                   }
                   UDP {
                     IPv4_address %2$s
@@ -158,7 +161,14 @@ record ConntrackdSyncDaemons(boolean normalPriority) implements SyncDaemons {
                     }
                   }
                 }
-                """.formatted(fw.label(), me, peer, PORT, Segment.SYNC.iface(), daemonLog(layout, fw), dir);
+                """.formatted(name, me, peer, PORT, iface, log, dir, startupResync ? "on" : "off");
+    }
+
+    private static Path writeConfig(LabLayout layout, LabNode fw) {
+        Path dir = layout.dir().resolve(fw.label());
+        String me = Topology.address(fw, Segment.SYNC);
+        String peer = Topology.address(fw.other(), Segment.SYNC);
+        String conf = configText(fw.label(), me, peer, Segment.SYNC.iface(), daemonLog(layout, fw), dir, false);
         try {
             Files.createDirectories(dir);
             // conntrackd appends: an earlier lab's lines would be counted as this one's

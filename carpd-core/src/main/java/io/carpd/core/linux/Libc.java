@@ -27,6 +27,9 @@ final class Libc {
     static final int SOCK_RAW = 3;
     static final int SOCK_CLOEXEC = 0x80000;
     static final int SOL_SOCKET = 1;
+    static final int O_RDONLY = 0;
+    static final int O_CLOEXEC = 0x80000;
+    static final int CLONE_NEWNET = 0x40000000;
     static final int SO_RCVBUF = 8;
     static final int SO_RCVBUFFORCE = 33;
     static final int IPPROTO_IP = 0;
@@ -59,6 +62,8 @@ final class Libc {
     private static final MethodHandle EVENTFD = errnoCall("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle WRITE = errnoCall("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle IF_NAMETOINDEX = errnoCall("if_nametoindex", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle OPEN = errnoCall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SETNS = errnoCall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle CLOSE = plainCall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle STRERROR = plainCall("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
@@ -209,6 +214,26 @@ final class Libc {
         try (Arena arena = Arena.ofConfined()) {
             int r = (int) IF_NAMETOINDEX.invokeExact(st, arena.allocateFrom(name));
             return r > 0 ? r : -lastErrno(st);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** open(2) read-only, close-on-exec; the fd or -errno. */
+    static int openReadOnly(String path) {
+        MemorySegment st = CAPTURE_STATE.get();
+        try (Arena arena = Arena.ofConfined()) {
+            return intResult((int) OPEN.invokeExact(st, arena.allocateFrom(path), O_RDONLY | O_CLOEXEC), st);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** setns(2) of the calling thread; 0 or -errno. */
+    static int setns(int fd, int nstype) {
+        MemorySegment st = CAPTURE_STATE.get();
+        try {
+            return intResult((int) SETNS.invokeExact(st, fd, nstype), st);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -26,32 +26,33 @@ public final class NetlinkAttributes {
     /** Parses the 4-byte aligned attributes in {@code buf} from {@code offset} to its limit. */
     public static NetlinkAttributes parse(ByteBuffer buf, int offset) {
         // Two passes: the first sizes the index to the highest type present.
-        int maxType = -1;
-        for (int pos = offset; pos + 4 <= buf.limit(); ) {
-            int len = Short.toUnsignedInt(buf.getShort(pos));
-            int type = Short.toUnsignedInt(buf.getShort(pos + 2)) & NetlinkRequest.NLA_TYPE_MASK;
-            if (len < 4 || pos + len > buf.limit()) {
-                break;
-            }
-            if (type < MAX_TYPE) {
-                maxType = Math.max(maxType, type);
-            }
-            pos += (len + 3) & ~3;
-        }
-        NetlinkAttributes attrs = new NetlinkAttributes(buf, maxType);
-        for (int pos = offset; pos + 4 <= buf.limit(); ) {
-            int len = Short.toUnsignedInt(buf.getShort(pos));
-            int type = Short.toUnsignedInt(buf.getShort(pos + 2)) & NetlinkRequest.NLA_TYPE_MASK;
-            if (len < 4 || pos + len > buf.limit()) {
-                break;
-            }
-            if (type < MAX_TYPE) {
-                attrs.index[2 * type] = pos + 4 + 1;
-                attrs.index[2 * type + 1] = len - 4;
-            }
-            pos += (len + 3) & ~3;
-        }
+        int[] maxType = {-1};
+        walk(buf, offset, (type, start, length) -> maxType[0] = Math.max(maxType[0], type));
+        NetlinkAttributes attrs = new NetlinkAttributes(buf, maxType[0]);
+        walk(buf, offset, (type, start, length) -> {
+            attrs.index[2 * type] = start + 1;
+            attrs.index[2 * type + 1] = length;
+        });
         return attrs;
+    }
+
+    private interface Visitor {
+        void attribute(int type, int start, int length);
+    }
+
+    /** Visits each well-formed attribute below {@link #MAX_TYPE}; stops at the first malformed one. */
+    private static void walk(ByteBuffer buf, int offset, Visitor v) {
+        for (int pos = offset; pos + 4 <= buf.limit(); ) {
+            int len = Short.toUnsignedInt(buf.getShort(pos));
+            int type = Short.toUnsignedInt(buf.getShort(pos + 2)) & NetlinkRequest.NLA_TYPE_MASK;
+            if (len < 4 || pos + len > buf.limit()) {
+                return;
+            }
+            if (type < MAX_TYPE) {
+                v.attribute(type, pos + 4, len - 4);
+            }
+            pos += (len + 3) & ~3;
+        }
     }
 
     private ByteBuffer value(int type) {

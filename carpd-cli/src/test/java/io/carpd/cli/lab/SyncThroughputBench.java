@@ -1,4 +1,4 @@
-package io.carpd.pfsync.bench;
+package io.carpd.cli.lab;
 
 import io.carpd.core.wire.Family;
 import io.carpd.pfsync.conntrack.ConnState;
@@ -40,7 +40,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * How fast state sync goes on this machine, for carpd and for conntrackd (FTFW over UDP, writing
  * straight into the kernel) in the same namespaces. Run as root, e.g.
- * {@code bin/mvn25 -q -pl carpd-pfsync -am test -Dtest=SyncThroughputBench -Dsurefire.failIfNoSpecifiedTests=false
+ * {@code bin/mvn25 -q -pl carpd-cli -am test -Dtest=SyncThroughputBench -Dsurefire.failIfNoSpecifiedTests=false
  * -Dcarpd.bench.states=100000}. Each method prints one line:
  * <ul>
  * <li>{@code kernel}: batched CT_NEW injection, event delivery, dump and delete rates of one namespace;</li>
@@ -429,44 +429,10 @@ class SyncThroughputBench {
 
     // ---- conntrackd -------------------------------------------------------------------------
 
-    /** conntrackd's configuration for one side: FTFW over UDP, big buffers, straight into the kernel. */
-    private static String conntrackdConf(Path dir, String side, String me, String peer, boolean startupResync) {
-        return """
-                Sync {
-                  Mode FTFW {
-                    ResendQueueSize 262144
-                    DisableExternalCache on
-                    StartupResync %s
-                  }
-                  UDP {
-                    IPv4_address %s
-                    IPv4_Destination_Address %s
-                    Port 3780
-                    Interface sync
-                    SndSocketBuffer 24985600
-                    RcvSocketBuffer 24985600
-                    Checksum on
-                  }
-                }
-                General {
-                  HashSize 65536
-                  HashLimit 524288
-                  LogFile %s/%s.log
-                  LockFile %s/%s.lock
-                  UNIX { Path %s/%s.sock }
-                  NetlinkBufferSize 8388608
-                  NetlinkBufferSizeMaxGrowth 67108864
-                  Filter From Userspace {
-                    Address Ignore { IPv4_address 198.51.100.1
-                                     IPv4_address 198.51.100.2 }
-                  }
-                }
-                """.formatted(startupResync ? "on" : "off", me, peer, dir, side, dir, side, dir, side);
-    }
-
     private static Process conntrackd(Netns fw, Path dir, String side, String me, String peer, boolean startupResync) throws IOException {
         Path conf = dir.resolve(side + ".conf");
-        Files.writeString(conf, conntrackdConf(dir, side, me, peer, startupResync));
+        Path run = Files.createDirectories(dir.resolve(side));
+        Files.writeString(conf, ConntrackdSyncDaemons.configText(side, me, peer, "sync", dir.resolve(side + ".log"), run, startupResync));
         return fw.start(dir.resolve(side + ".out"), "conntrackd", "-C", conf.toString());
     }
 
@@ -494,12 +460,11 @@ class SyncThroughputBench {
     }
 
     private static void deleteDir(Path dir) throws IOException {
-        try (var files = Files.list(dir)) {
-            for (Path f : files.toList()) {
+        try (var files = Files.walk(dir)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(f);
             }
         }
-        Files.deleteIfExists(dir);
     }
 
     @Test
