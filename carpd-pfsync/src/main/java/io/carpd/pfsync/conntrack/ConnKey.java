@@ -17,6 +17,17 @@ public record ConnKey(int zone, Family family, Tuple original) {
         }
     }
 
+    // Hand-written: the sync table's hottest calls (the tuple implies the family).
+    @Override
+    public int hashCode() {
+        return original.hashCode() * 31 + zone;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ConnKey k && zone == k.zone && original.equals(k.original);
+    }
+
     @Override
     public String toString() {
         return (zone == 0 ? "" : "zone " + zone + " ") + original;
