@@ -132,11 +132,12 @@ public final class NetlinkSocket implements AutoCloseable {
         int n = portIds.length;
         try (Arena a = Arena.ofConfined()) {
             MemorySegment prog = a.allocate(8L * (n + 3), 8);
-            // ld [12]: BPF loads are big-endian, nlmsg_pid is host order; compare with swapped ids.
+            // ld [12]: BPF loads are big-endian, nlmsg_pid is host order; compare with ids as loaded.
             bpf(prog, 0, 0x20, 0, 0, 12);
+            boolean swap = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
             for (int i = 0; i < n; i++) {
                 // jeq #pid, drop (the instruction after the accept), else next
-                bpf(prog, i + 1, 0x15, n - i, 0, Integer.reverseBytes(portIds[i]));
+                bpf(prog, i + 1, 0x15, n - i, 0, swap ? Integer.reverseBytes(portIds[i]) : portIds[i]);
             }
             bpf(prog, n + 1, 0x06, 0, 0, 0xffff_ffff); // ret #-1: accept whole message
             bpf(prog, n + 2, 0x06, 0, 0, 0);           // ret #0: drop
