@@ -1,5 +1,6 @@
 package io.carpd.pfsync.conntrack;
 
+import io.carpd.core.linux.NetlinkSocket;
 import io.carpd.core.wire.Family;
 import io.carpd.testing.Netns;
 import org.junit.jupiter.api.AfterAll;
@@ -236,6 +237,31 @@ class CtnetlinkNetnsTest {
             assertThat(fw.exec("conntrack", "-L", "-f", "ipv6")).doesNotContain("dport=53").doesNotContain("id=4343");
             assertThat(ct.write(List.of(new CtWrite.Delete(tcp.key()))).applied())
                     .as("deleting an absent entry is done, not an error").isEqualTo(1);
+        }
+    }
+
+    /** The kernel-side filter alone (no userspace skipping): a raw subscriber never sees our writes. */
+    @Test
+    void theSocketFilterDropsMessagesFromTheGivenSenderInTheKernel() throws Exception {
+        ConnState t = new ConnState(0, Family.INET,
+                Tuple.ports(ip("192.0.2.77"), ip("203.0.113.77"), Tuple.TCP, 40777, 7777),
+                Tuple.ports(ip("203.0.113.77"), ip("192.0.2.77"), Tuple.TCP, 7777, 40777),
+                ConnState.STATUS_SEEN_REPLY | ConnState.STATUS_ASSURED, 300, 0, new TcpInfo(TcpInfo.ESTABLISHED, 0, 0, 0, 0));
+        try (CtClient ct = fw.call(CtClient::open);
+             NetlinkSocket filtered = fw.call(() -> NetlinkSocket.open(NetlinkSocket.NETLINK_NETFILTER, CtMessages.GROUPS_NEW_UPDATE_DESTROY));
+             NetlinkSocket plain = fw.call(() -> NetlinkSocket.open(NetlinkSocket.NETLINK_NETFILTER, CtMessages.GROUPS_NEW_UPDATE_DESTROY))) {
+            filtered.dropMessagesFrom(12345, ct.portId());
+            assertThat(ct.write(List.of(new CtWrite.Upsert(t), new CtWrite.Delete(t.key()))).failures()).isEmpty();
+            List<Integer> fromUs = new ArrayList<>();
+            while (plain.receive(m -> fromUs.add(m.portId()), 300)) {
+                // until quiet
+            }
+            List<Integer> throughFilter = new ArrayList<>();
+            while (filtered.receive(m -> throughFilter.add(m.portId()), 300)) {
+                // until quiet
+            }
+            assertThat(fromUs).as("new and destroy events, sent on behalf of our socket").filteredOn(p -> p == ct.portId()).hasSize(2);
+            assertThat(throughFilter).doesNotContain(ct.portId());
         }
     }
 
