@@ -210,6 +210,12 @@ class SyncThroughputBench {
 
     // ---- carpd ------------------------------------------------------------------------------
 
+    /** A as the MASTER of the reference deployment's two VHIDs, as the CARP side would report it. */
+    private static void master(StateSync s) {
+        s.localVhidStates(List.of(new io.carpd.pfsync.wire.VhidState("wan", 1, io.carpd.core.election.CarpState.MASTER),
+                new io.carpd.pfsync.wire.VhidState("lan", 2, io.carpd.core.election.CarpState.MASTER)));
+    }
+
     private static StateSync carpd(Netns fw, String local, String peer, int node) throws Exception {
         StateSync.Listener quiet = new StateSync.Listener() {
             public void demotion(int value, String reason) { }
@@ -344,6 +350,7 @@ class SyncThroughputBench {
         try (Pair p = Pair.create()) {
             p.create(upserts(STATES));
             StateSync sa = carpd(p.a(), Pair.A_ADDR, Pair.B_ADDR, 1);
+            master(sa);
             try (sa) {
                 int target = p.countB() + STATES;
                 // Warm-up round (the JIT compiles both roles), then B restarts with an empty table.

@@ -27,6 +27,8 @@ public final class NetlinkSocket implements AutoCloseable {
     private static final int MAX_DUMP_RETRIES = 3;
     private static final int SOL_NETLINK = 270;
     private static final int NETLINK_CAP_ACK = 10;
+    private static final int NETLINK_ADD_MEMBERSHIP = 1;
+    private static final int NETLINK_DROP_MEMBERSHIP = 2;
     private static final int NETLINK_EXT_ACK = 11;
     private static final int NLM_F_CAPPED = 0x100;
     private static final int NLM_F_ACK_TLVS = 0x200;
@@ -116,6 +118,22 @@ public final class NetlinkSocket implements AutoCloseable {
             throw new LinuxIoException("cannot read netlink receive buffer size", -granted);
         }
         return granted;
+    }
+
+    /**
+     * Joins ({@code member}) or leaves the multicast groups of the bitmask {@code groups} (bit
+     * N-1 = group N, as at open). Safe while another thread blocks in {@link #receive}.
+     */
+    public void membership(int groups, boolean member) {
+        ensureOpen();
+        for (int g = 1; g <= 32; g++) {
+            if ((groups & (1 << (g - 1))) != 0) {
+                int r = Libc.setsockoptInt(fd, SOL_NETLINK, member ? NETLINK_ADD_MEMBERSHIP : NETLINK_DROP_MEMBERSHIP, g);
+                if (r < 0) {
+                    throw new LinuxIoException((member ? "cannot join" : "cannot leave") + " netlink group " + g, -r);
+                }
+            }
+        }
     }
 
     /**

@@ -128,6 +128,15 @@ public final class CtEventSource implements AutoCloseable {
         return created ? new CtEvent.New(s) : new CtEvent.Update(s);
     }
 
+    /**
+     * Stops ({@code false}) or restarts event delivery; safe from any thread. While nobody in the
+     * namespace listens, the kernel does not even build the events, which makes bulk injection
+     * about three times cheaper. Events of the pause are lost: the caller resyncs by dump after.
+     */
+    public void listening(boolean on) {
+        socket.membership(CtMessages.GROUPS_NEW_UPDATE_DESTROY, on);
+    }
+
     /** Makes a blocked {@link #poll} return; safe from any thread. */
     public void wakeUp() {
         socket.wakeUp();

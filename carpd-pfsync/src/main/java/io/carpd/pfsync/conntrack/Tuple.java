@@ -85,7 +85,13 @@ public record Tuple(InetAddress src, InetAddress dst, int protocol,
         int h = src.hashCode() * 0x9E3779B9 + dst.hashCode();
         h = h * 0x9E3779B9 + ((srcPort << 16) | dstPort);
         h = h * 0x9E3779B9 + ((protocol << 24) | (icmpType << 16) | (icmpCode << 8)) + icmpId * 0x85EBCA6B;
-        return h ^ (h >>> 15);
+        // Murmur3's finaliser: every output bit depends on every input bit, so the low bits (a
+        // HashMap bucket, a kernel writer shard) vary with the ports too.
+        h ^= h >>> 16;
+        h *= 0x85EBCA6B;
+        h ^= h >>> 13;
+        h *= 0xC2B2AE35;
+        return h ^ (h >>> 16);
     }
 
     @Override

@@ -27,6 +27,24 @@ class TupleTest {
     }
 
     @Test
+    void lowBitsVaryWithTheSourcePortAlone() throws Exception {
+        InetAddress a = InetAddress.getByName("192.0.2.10");
+        InetAddress b = InetAddress.getByName("203.0.113.10");
+        int[] perShard = new int[2];
+        int[] perBucket = new int[16];
+        for (int sp = 1024; sp < 11024; sp++) {
+            int h = new ConnKey(0, Family.INET, Tuple.ports(a, b, Tuple.TCP, sp, 443)).hashCode();
+            perShard[Math.floorMod(h, 2)]++;
+            perBucket[h & 15]++;
+        }
+        // Kernel writers are chosen by hash modulo their number: both must get work.
+        assertThat(perShard[0]).isBetween(4500, 5500);
+        for (int c : perBucket) {
+            assertThat(c).isBetween(450, 800);
+        }
+    }
+
+    @Test
     void equalityIsByValue() throws Exception {
         Tuple t = Tuple.ports(InetAddress.getByName("192.0.2.10"), InetAddress.getByName("203.0.113.10"), Tuple.TCP, 1024, 443);
         Tuple same = Tuple.ports(InetAddress.getByName("192.0.2.10"), InetAddress.getByName("203.0.113.10"), Tuple.TCP, 1024, 443);

@@ -204,6 +204,64 @@ class StateSyncNetnsTest {
         }
     }
 
+    /**
+     * B leaves the event groups while it writes A's bulk (the kernel then skips building events);
+     * a connection of B's own that starts in that window must still reach A, by the dump after.
+     */
+    @Test
+    void aLocalConnectionBornWhileEventsArePausedForABulkStillReachesThePeer() throws Exception {
+        int n = 100_000;
+        List<CtWrite> states = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            InetAddress client = ip("192.0.2." + (40 + i / 60000));
+            InetAddress server = ip("203.0.113.8");
+            states.add(new CtWrite.Upsert(new ConnState(0, Family.INET, Tuple.ports(client, server, Tuple.TCP, 1024 + i % 60000, 7443),
+                    Tuple.ports(server, client, Tuple.TCP, 7443, 1024 + i % 60000), tcp(1).status(), 3600, 0, tcp(1).tcp())));
+        }
+        ConnState local = new ConnState(0, Family.INET, Tuple.ports(ip("192.0.2.9"), ip("203.0.113.9"), Tuple.TCP, 50999, 6443),
+                Tuple.ports(ip("203.0.113.9"), ip("192.0.2.9"), Tuple.TCP, 6443, 50999), tcp(1).status(), 3600, 0, tcp(1).tcp());
+        StateSync.Listener quiet = new StateSync.Listener() {
+            public void demotion(int value, String reason) { }
+            public void peerState(PeerState from, PeerState to, String reason) { }
+        };
+        SyncSettings settings = SyncSettings.defaults(20, 0);
+        StateSync a = new StateSync(new LinkSettings(ip("198.51.100.1"), ip("198.51.100.2"), 18377, KEY, 1,
+                Duration.ofMillis(100), Duration.ofSeconds(1)), settings, Duration.ZERO, quiet);
+        StateSync b = new StateSync(new LinkSettings(ip("198.51.100.2"), ip("198.51.100.1"), 18377, KEY, 2,
+                Duration.ofMillis(100), Duration.ofSeconds(1)), settings, Duration.ZERO, quiet);
+        try (CtClient aKernel = fwA.call(CtClient::open); CtClient bKernel = fwB.call(CtClient::open)) {
+            try {
+                assertThat(aKernel.write(states).failures()).isEmpty();
+                fwA.call(() -> {
+                    a.start();
+                    return null;
+                });
+                fwB.call(() -> {
+                    b.start();
+                    return null;
+                });
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+                while (b.snapshot().join().counters().get("events_paused") == 0) {
+                    assertThat(b.status().join().lastBulkReceived()).as("B's bulk ended before its events were seen paused").isNull();
+                    assertThat(System.nanoTime()).as("B never paused its events").isLessThan(deadline);
+                    Thread.sleep(1);
+                }
+                assertThat(bKernel.write(List.of(new CtWrite.Upsert(local))).failures()).isEmpty();
+                await("B in sync", () -> b.status().join().state() == PeerState.IN_SYNC);
+                await("events listened to again", () -> b.snapshot().join().counters().get("events_paused") == 0);
+                await("B's own connection in A's kernel", () -> fwA.run("conntrack", "-L", "-p", "tcp", "--dport", "6443")
+                        .output().contains("sport=50999"));
+            } finally {
+                a.close();
+                b.close();
+                aKernel.write(states.stream().map(w -> (CtWrite) new CtWrite.Delete(((CtWrite.Upsert) w).state().key())).toList());
+                fwA.run("conntrack", "-D", "-p", "tcp", "--dport", "6443");
+                fwB.run("conntrack", "-D", "-p", "tcp", "--dport", "7443");
+                fwB.run("conntrack", "-D", "-p", "tcp", "--dport", "6443");
+            }
+        }
+    }
+
     private static long bTableSize() {
         return Long.parseLong(fwB.exec("cat", "/proc/sys/net/netfilter/nf_conntrack_count").trim());
     }
