@@ -73,6 +73,31 @@ class StateSyncNetnsTest {
         Netns.closeAll(fwA, fwB);
     }
 
+    private static final StateSync.Listener QUIET = new StateSync.Listener() {
+        public void demotion(int value, String reason) { }
+        public void peerState(PeerState from, PeerState to, String reason) { }
+    };
+
+    /** Starts {@code s} from a thread inside {@code fw}: its sockets belong to that namespace. */
+    private static void start(Netns fw, StateSync s) throws Exception {
+        fw.call(() -> {
+            s.start();
+            return null;
+        });
+    }
+
+    /** {@code n} established TCP states from clients 192.0.2.{clientBase}.. to {@code server}:{@code port}. */
+    private static List<CtWrite> burst(int n, int clientBase, String server, int port) throws Exception {
+        List<CtWrite> out = new java.util.ArrayList<>(n);
+        InetAddress to = ip(server);
+        for (int i = 0; i < n; i++) {
+            InetAddress client = ip("192.0.2." + (clientBase + i / 60000));
+            out.add(new CtWrite.Upsert(new ConnState(0, Family.INET, Tuple.ports(client, to, Tuple.TCP, 1024 + i % 60000, port),
+                    Tuple.ports(to, client, Tuple.TCP, port, 1024 + i % 60000), tcp(1).status(), 3600, 0, tcp(1).tcp())));
+        }
+        return out;
+    }
+
     private static InetAddress ip(String s) throws Exception {
         return InetAddress.getByName(s);
     }
@@ -95,23 +120,13 @@ class StateSyncNetnsTest {
         // Refresh when B's copy would expire 2 s before A's; dump every second.
         SyncSettings settings = new SyncSettings(16 * 1024, TimeUnit.MILLISECONDS.toNanos(50), TimeUnit.SECONDS.toNanos(1),
                 TimeUnit.SECONDS.toNanos(3), TimeUnit.SECONDS.toNanos(10), 0, 16, TimeUnit.SECONDS.toNanos(2));
-        StateSync.Listener quiet = new StateSync.Listener() {
-            public void demotion(int value, String reason) { }
-            public void peerState(PeerState from, PeerState to, String reason) { }
-        };
         StateSync a = new StateSync(new LinkSettings(ip("198.51.100.1"), ip("198.51.100.2"), 18373, KEY, 1,
-                Duration.ofMillis(100), Duration.ofSeconds(1)), settings, Duration.ofSeconds(1), quiet);
+                Duration.ofMillis(100), Duration.ofSeconds(1)), settings, Duration.ofSeconds(1), QUIET);
         StateSync b = new StateSync(new LinkSettings(ip("198.51.100.2"), ip("198.51.100.1"), 18373, KEY, 2,
-                Duration.ofMillis(100), Duration.ofSeconds(1)), settings, Duration.ofSeconds(1), quiet);
+                Duration.ofMillis(100), Duration.ofSeconds(1)), settings, Duration.ofSeconds(1), QUIET);
         try (CtClient bKernel = fwB.call(CtClient::open)) {
-            fwB.call(() -> {
-                b.start();
-                return null;
-            });
-            fwA.call(() -> {
-                a.start();
-                return null;
-            });
+            start(fwB, b);
+            start(fwA, a);
             await("link in sync", () -> b.status().join().state() == PeerState.IN_SYNC);
             // One UDP flow from A, a datagram a second for 7 s: each refreshes A's 30 s timeout
             // without any conntrack event.
@@ -163,32 +178,16 @@ class StateSyncNetnsTest {
     @Test
     void statesLostToAnEventOverrunStillReachThePeer() throws Exception {
         int n = 100_000;
-        List<CtWrite> states = new java.util.ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            InetAddress client = ip("192.0.2." + (30 + i / 60000));
-            InetAddress server = ip("203.0.113.7");
-            states.add(new CtWrite.Upsert(new ConnState(0, Family.INET, Tuple.ports(client, server, Tuple.TCP, 1024 + i % 60000, 9443),
-                    Tuple.ports(server, client, Tuple.TCP, 9443, 1024 + i % 60000), tcp(1).status(), 3600, 0, tcp(1).tcp())));
-        }
-        StateSync.Listener quiet = new StateSync.Listener() {
-            public void demotion(int value, String reason) { }
-            public void peerState(PeerState from, PeerState to, String reason) { }
-        };
+        List<CtWrite> states = burst(n, 30, "203.0.113.7", 9443);
         SyncSettings settings = SyncSettings.defaults(20, 0);
         StateSync a = new StateSync(new LinkSettings(ip("198.51.100.1"), ip("198.51.100.2"), 18376, KEY, 1,
-                Duration.ofMillis(100), Duration.ofSeconds(1)), settings, Duration.ZERO, quiet, 256 << 10);
+                Duration.ofMillis(100), Duration.ofSeconds(1)), settings, Duration.ZERO, QUIET, 256 << 10);
         StateSync b = new StateSync(new LinkSettings(ip("198.51.100.2"), ip("198.51.100.1"), 18376, KEY, 2,
-                Duration.ofMillis(100), Duration.ofSeconds(1)), settings, Duration.ZERO, quiet);
+                Duration.ofMillis(100), Duration.ofSeconds(1)), settings, Duration.ZERO, QUIET);
         try (CtClient aKernel = fwA.call(CtClient::open)) {
             try {
-                fwA.call(() -> {
-                    a.start();
-                    return null;
-                });
-                fwB.call(() -> {
-                    b.start();
-                    return null;
-                });
+                start(fwA, a);
+                start(fwB, b);
                 await("B in sync", () -> b.status().join().state() == PeerState.IN_SYNC);
                 long before = bTableSize();
                 assertThat(aKernel.write(states).failures()).isEmpty();
@@ -211,35 +210,19 @@ class StateSyncNetnsTest {
     @Test
     void aLocalConnectionBornWhileEventsArePausedForABulkStillReachesThePeer() throws Exception {
         int n = 100_000;
-        List<CtWrite> states = new java.util.ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            InetAddress client = ip("192.0.2." + (40 + i / 60000));
-            InetAddress server = ip("203.0.113.8");
-            states.add(new CtWrite.Upsert(new ConnState(0, Family.INET, Tuple.ports(client, server, Tuple.TCP, 1024 + i % 60000, 7443),
-                    Tuple.ports(server, client, Tuple.TCP, 7443, 1024 + i % 60000), tcp(1).status(), 3600, 0, tcp(1).tcp())));
-        }
+        List<CtWrite> states = burst(n, 40, "203.0.113.8", 7443);
         ConnState local = new ConnState(0, Family.INET, Tuple.ports(ip("192.0.2.9"), ip("203.0.113.9"), Tuple.TCP, 50999, 6443),
                 Tuple.ports(ip("203.0.113.9"), ip("192.0.2.9"), Tuple.TCP, 6443, 50999), tcp(1).status(), 3600, 0, tcp(1).tcp());
-        StateSync.Listener quiet = new StateSync.Listener() {
-            public void demotion(int value, String reason) { }
-            public void peerState(PeerState from, PeerState to, String reason) { }
-        };
         SyncSettings settings = SyncSettings.defaults(20, 0);
         StateSync a = new StateSync(new LinkSettings(ip("198.51.100.1"), ip("198.51.100.2"), 18377, KEY, 1,
-                Duration.ofMillis(100), Duration.ofSeconds(1)), settings, Duration.ZERO, quiet);
+                Duration.ofMillis(100), Duration.ofSeconds(1)), settings, Duration.ZERO, QUIET);
         StateSync b = new StateSync(new LinkSettings(ip("198.51.100.2"), ip("198.51.100.1"), 18377, KEY, 2,
-                Duration.ofMillis(100), Duration.ofSeconds(1)), settings, Duration.ZERO, quiet);
+                Duration.ofMillis(100), Duration.ofSeconds(1)), settings, Duration.ZERO, QUIET);
         try (CtClient aKernel = fwA.call(CtClient::open); CtClient bKernel = fwB.call(CtClient::open)) {
             try {
                 assertThat(aKernel.write(states).failures()).isEmpty();
-                fwA.call(() -> {
-                    a.start();
-                    return null;
-                });
-                fwB.call(() -> {
-                    b.start();
-                    return null;
-                });
+                start(fwA, a);
+                start(fwB, b);
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
                 while (b.snapshot().join().counters().get("events_paused") == 0) {
                     assertThat(b.status().join().lastBulkReceived()).as("B's bulk ended before its events were seen paused").isNull();
@@ -278,25 +261,15 @@ class StateSyncNetnsTest {
                     t.status(), 3600, 0, t.tcp())));
         }
         SyncSettings settings = SyncSettings.defaults(20, 32);
-        StateSync.Listener quiet = new StateSync.Listener() {
-            public void demotion(int value, String reason) { }
-            public void peerState(PeerState from, PeerState to, String reason) { }
-        };
         try (CtClient aKernel = fwA.call(CtClient::open)) {
             assertThat(aKernel.write(states).failures()).isEmpty();
             StateSync a = new StateSync(new LinkSettings(ip("198.51.100.1"), ip("198.51.100.2"), 18375, KEY, 1,
-                    Duration.ofMillis(100), Duration.ofSeconds(1)), settings, Duration.ZERO, quiet);
+                    Duration.ofMillis(100), Duration.ofSeconds(1)), settings, Duration.ZERO, QUIET);
             StateSync b = new StateSync(new LinkSettings(ip("198.51.100.2"), ip("198.51.100.1"), 18375, KEY, 2,
-                    Duration.ofMillis(100), Duration.ofSeconds(1)), settings, Duration.ZERO, quiet);
+                    Duration.ofMillis(100), Duration.ofSeconds(1)), settings, Duration.ZERO, QUIET);
             try {
-                fwB.call(() -> {
-                    b.start();
-                    return null;
-                });
-                fwA.call(() -> {
-                    a.start();
-                    return null;
-                });
+                start(fwB, b);
+                start(fwA, a);
                 await("B in sync", () -> b.status().join().state() == PeerState.IN_SYNC);
                 // A dials the moment its link starts; its kernel table must already be in the
                 // engine then, or B gets an empty bulk (and would purge its copies of A's states).
@@ -313,10 +286,6 @@ class StateSyncNetnsTest {
     void statesFollowFromAToBByBulkAndLive() throws Exception {
         SyncSettings settings = SyncSettings.defaults(20, 32);
         List<String> bDemotions = new CopyOnWriteArrayList<>();
-        StateSync.Listener quietA = new StateSync.Listener() {
-            public void demotion(int value, String reason) { }
-            public void peerState(PeerState from, PeerState to, String reason) { }
-        };
         StateSync.Listener recordB = new StateSync.Listener() {
             public void demotion(int value, String reason) {
                 bDemotions.add(value + ":" + reason);
@@ -329,18 +298,12 @@ class StateSyncNetnsTest {
             assertThat(aKernel.write(List.of(new CtWrite.Upsert(tcp(41000)), new CtWrite.Upsert(udp6(5300)))).failures()).isEmpty();
 
             StateSync a = new StateSync(new LinkSettings(ip("198.51.100.1"), ip("198.51.100.2"), 18372, KEY, 1,
-                    Duration.ofMillis(100), Duration.ofSeconds(1)), settings, Duration.ZERO, quietA);
+                    Duration.ofMillis(100), Duration.ofSeconds(1)), settings, Duration.ZERO, QUIET);
             StateSync b = new StateSync(new LinkSettings(ip("198.51.100.2"), ip("198.51.100.1"), 18372, KEY, 2,
                     Duration.ofMillis(100), Duration.ofSeconds(1)), settings, Duration.ZERO, recordB);
             try {
-                fwB.call(() -> {
-                    b.start();
-                    return null;
-                });
-                fwA.call(() -> {
-                    a.start();
-                    return null;
-                });
+                start(fwB, b);
+                start(fwA, a);
                 await("bulk to reach B's kernel", () -> bHas("sport=41000 dport=443")
                         && bHas("sport=5300 dport=53", "-f", "ipv6"));
                 await("B in sync", () -> b.status().join().state() == PeerState.IN_SYNC);
