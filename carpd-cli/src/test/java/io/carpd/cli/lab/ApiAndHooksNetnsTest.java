@@ -3,7 +3,6 @@ package io.carpd.cli.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carpd.core.api.ControlClient;
-import io.carpd.testing.Netns;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,9 +13,6 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,31 +21,11 @@ import org.junit.jupiter.api.Test;
  * between tests. fw1 also listens on TCP 127.0.0.1:8118 inside its namespace with a token file;
  * both firewalls have a hook directory with two recording hooks and a 2 s hook timeout. Needs root.
  */
-class ApiAndHooksNetnsTest {
+class ApiAndHooksNetnsTest extends SharedLabTest {
 
     private static final Duration TAKEOVER = Duration.ofSeconds(12);
     private static final Pattern HTTP_STATUS = Pattern.compile("^HTTP/1\\.[01] (\\d{3})");
     private static final int NOBODY = 65534;
-
-    private static SharedLab shared;
-
-    @BeforeAll
-    static void setUp() {
-        Netns.assumeAvailable();
-        shared = SharedLab.start();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (shared != null) {
-            shared.close();
-        }
-    }
-
-    @BeforeEach
-    void reset() {
-        shared.reset();
-    }
 
     @Test
     void tcpListenerAnswersReadsButRefusesChangesWithoutTheToken() {

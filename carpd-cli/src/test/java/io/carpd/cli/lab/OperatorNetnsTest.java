@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.carpd.testing.Netns;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,9 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * fw1 advskew 0, fw2 advskew 100, so a hard failover waits a master-down of 3.39 s; planned
  * handovers must be far quicker than that. Needs root.
  */
-class OperatorNetnsTest {
+class OperatorNetnsTest extends SharedLabTest {
 
     /** What a planned handover may take: a protocol margin below master-down (3 s + skew), not a perf figure. */
     private static final Duration HANDOVER = Duration.ofSeconds(1);
@@ -40,26 +36,6 @@ class OperatorNetnsTest {
     private static final Duration POLL = Duration.ofMillis(20);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern TRANSITION = Pattern.compile("vhid (\\d+) on \\w+: (INIT|BACKUP|MASTER) -> (INIT|BACKUP|MASTER)");
-
-    private static SharedLab shared;
-
-    @BeforeAll
-    static void setUp() {
-        Netns.assumeAvailable();
-        shared = SharedLab.start();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (shared != null) {
-            shared.close();
-        }
-    }
-
-    @BeforeEach
-    void reset() {
-        shared.reset();
-    }
 
     @Test
     void maintenanceMovesAllVipsAtOnceSurvivesRestartAndFailsBackWithPreempt() {

@@ -93,8 +93,10 @@ class SyncThroughputBench {
         fw.exec("sysctl", "-qw", "net.netfilter.nf_conntrack_events=1");
     }
 
+    private record Created(long nanos, long cpuNanos) {}
+
     /** Two stateful namespaces joined by the sync link; B has the lower address, so B dials. */
-    private record Pair(Netns a, Netns b, java.util.Map<String, java.util.concurrent.ExecutorService> counters) implements AutoCloseable {
+    private record Pair(Netns a, Netns b, java.util.concurrent.ExecutorService inB) implements AutoCloseable {
         static final String A_ADDR = "198.51.100.2";
         static final String B_ADDR = "198.51.100.1";
 
@@ -106,7 +108,7 @@ class SyncThroughputBench {
             b.exec("ip", "addr", "add", B_ADDR + "/30", "dev", "sync");
             stateful(a);
             stateful(b);
-            return new Pair(a, b, new java.util.concurrent.ConcurrentHashMap<>());
+            return new Pair(a, b, b.executor());
         }
 
         /**
@@ -115,14 +117,10 @@ class SyncThroughputBench {
          * process per poll would cost more CPU than the daemons being measured).
          */
         int countB() throws Exception {
-            return counter().submit(() -> {
+            return inB.submit(() -> {
                 String line = Files.readAllLines(Path.of("/proc/thread-self/net/stat/nf_conntrack")).get(1);
                 return Integer.parseInt(line.substring(0, line.indexOf(' ')), 16);
             }).get();
-        }
-
-        private java.util.concurrent.ExecutorService counter() {
-            return counters.computeIfAbsent(b.name(), n -> b.executor());
         }
 
         /** Nanos at which B's table first held {@code target} connections. */
@@ -142,16 +140,17 @@ class SyncThroughputBench {
             return System.nanoTime();
         }
 
-        /** Creates {@code writes} in A's table from a client of its own; returns the nanos it took. */
-        long create(List<CtWrite> writes) throws Exception {
+        /** Creates {@code writes} in A's table from a client of its own: how long it took, and its thread's CPU. */
+        Created create(List<CtWrite> writes) throws Exception {
             return a.call(() -> {
+                long cpu0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
                 try (CtClient ct = CtClient.open()) {
                     long t0 = System.nanoTime();
                     WriteReport r = ct.write(writes);
                     if (r.applied() != writes.size()) {
                         throw new AssertionError("could only create " + r.applied() + " states in A: " + r.failures().getFirst());
                     }
-                    return System.nanoTime() - t0;
+                    return new Created(System.nanoTime() - t0, ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0);
                 }
             });
         }
@@ -317,28 +316,15 @@ class SyncThroughputBench {
                 var threads0 = threadCpu();
                 long cpu0 = processCpuNanos();
                 long t0 = System.nanoTime();
-                long[] creatorCpu = new long[1];
-                long created = p.a().call(() -> {
-                    long c = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
-                    try (CtClient ct = CtClient.open()) {
-                        long s0 = System.nanoTime();
-                        WriteReport r = ct.write(writes);
-                        if (r.applied() != writes.size()) {
-                            throw new AssertionError("could only create " + r.applied() + " states in A");
-                        }
-                        long took = System.nanoTime() - s0;
-                        creatorCpu[0] = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - c;
-                        return took;
-                    }
-                });
+                Created created = p.create(writes);
                 long inB = p.awaitB(target, () -> diagnosis(sa, sb));
-                long cpu = processCpuNanos() - cpu0 - creatorCpu[0];
+                long cpu = processCpuNanos() - cpu0 - created.cpuNanos();
                 if (Boolean.getBoolean("carpd.bench.threads")) {
                     System.out.println("threads" + cpuBreakdown(threads0, threadCpu(), cpu, STATES));
                 }
                 checkOneConnection(sb);
                 System.out.printf("stream  carpd: %,d states created on A in %.2f s; all in B's kernel %.2f s after the first: %s; "
-                                + "CPU %.1f µs/state (both nodes)%n", STATES, created / 1e9, (inB - t0) / 1e9, rate(STATES, inB - t0),
+                                + "CPU %.1f µs/state (both nodes)%n", STATES, created.nanos() / 1e9, (inB - t0) / 1e9, rate(STATES, inB - t0),
                         cpu / 1e3 / STATES);
             }
         }
@@ -486,11 +472,11 @@ class SyncThroughputBench {
             int target = p.countB() + STATES;
             long cpu0 = cpuNanos(a) + cpuNanos(b);
             long t0 = System.nanoTime();
-            long created = p.create(writes);
+            Created created = p.create(writes);
             long inB = p.awaitB(target);
             long cpu = cpuNanos(a) + cpuNanos(b) - cpu0;
             System.out.printf("stream  conntrackd: %,d states created on A in %.2f s; all in B's kernel %.2f s after the first: %s; "
-                            + "CPU %.1f µs/state (both daemons); %s%n", STATES, created / 1e9, (inB - t0) / 1e9, rate(STATES, inB - t0),
+                            + "CPU %.1f µs/state (both daemons); %s%n", STATES, created.nanos() / 1e9, (inB - t0) / 1e9, rate(STATES, inB - t0),
                     cpu / 1e3 / STATES, overruns(dir));
         } finally {
             deleteDir(dir);
