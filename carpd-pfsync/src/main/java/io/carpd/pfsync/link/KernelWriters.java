@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -66,8 +67,11 @@ final class KernelWriters implements AutoCloseable {
         return ids;
     }
 
-    /** Splits {@code writes} by shard and applies each part on its thread; {@code report} runs there. */
-    void write(List<CtWrite> writes, Consumer<WriteReport> report, Consumer<RuntimeException> failure) {
+    /**
+     * Splits {@code writes} by shard and applies each part on its thread; {@code report} or, when
+     * a part could not be written at all, {@code failure} (with that part's size) runs there.
+     */
+    void write(List<CtWrite> writes, Consumer<WriteReport> report, BiConsumer<Integer, RuntimeException> failure) {
         if (clients.length == 1) {
             submit(0, writes, report, failure);
             return;
@@ -93,12 +97,12 @@ final class KernelWriters implements AutoCloseable {
         };
     }
 
-    private void submit(int shard, List<CtWrite> writes, Consumer<WriteReport> report, Consumer<RuntimeException> failure) {
+    private void submit(int shard, List<CtWrite> writes, Consumer<WriteReport> report, BiConsumer<Integer, RuntimeException> failure) {
         threads[shard].execute(() -> {
             try {
                 report.accept(clients[shard].write(writes));
             } catch (RuntimeException e) {
-                failure.accept(e);
+                failure.accept(writes.size(), e);
             }
         });
     }

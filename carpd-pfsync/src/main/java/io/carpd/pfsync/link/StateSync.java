@@ -317,9 +317,9 @@ public final class StateSync implements AutoCloseable {
                 log.warn("sync: kernel refused {} of {} peer states, first: {}", r.failures().size(), r.applied() + r.failures().size(),
                         r.failures().getFirst());
             }
-        }, e -> {
-            kernelWriteFailures.addAndGet(writes.size());
-            log.error("sync: writing peer states into the kernel failed", e);
+        }, (failed, e) -> {
+            kernelWriteFailures.addAndGet(failed);
+            log.error("sync: writing {} peer states into the kernel failed", failed, e);
         });
     }
 
